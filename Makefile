@@ -1,0 +1,46 @@
+PYTHON ?= python3
+VENV   := .venv
+PY     := $(VENV)/bin/python
+BIN    := $(VENV)/bin
+OUT    ?= out/sample
+
+.PHONY: install run demo test model samples bench bench-ingest bench-tag bench-run clean
+
+$(VENV)/.installed: pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -e '.[test]'
+	touch $@
+
+install: $(VENV)/.installed
+
+## run the whole pipeline (ingest, tag, compare) on the built-in sample
+run: install
+	$(BIN)/strategyscan run corpora/samples --out $(OUT)
+
+demo: run
+
+test: install
+	$(PY) -m pytest -q
+
+## rebuild the shipped model from corpora/labelled (reproducible)
+model: install
+	$(BIN)/strategyscan train --no-base corpora/labelled/*.csv --out models/default
+
+## regenerate the sample PDFs from their text
+samples: install
+	$(PY) corpora/samples/make_samples.py
+
+bench: bench-ingest bench-tag bench-run
+
+bench-ingest: install
+	$(PY) bench/ingest.py
+
+bench-tag: install
+	$(PY) bench/tag.py
+
+bench-run: install
+	$(PY) bench/run.py
+
+clean:
+	rm -rf out .pytest_cache

@@ -1,0 +1,92 @@
+"""Text to lemmas, with countries, demonyms and years masked.
+
+Masking keeps the model from learning "Russia" or "2016" as evidence for a category, which
+would leak a country's identity into the per-country comparison the model feeds.
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+
+from sklearn.base import BaseEstimator, TransformerMixin
+
+from ..ingest.metadata import _name_regex, fold
+
+COUNTRY_TOKEN = "xcountryx"
+YEAR_TOKEN = "xyearx"
+NUMBER_TOKEN = "xnumx"
+
+# Demonyms and national adjectives (lower case, folded). Not exhaustive: the commonest in
+# strategy texts, plus every country of the shipped evaluation set.
+DEMONYMS = """
+afghan albanian algerian american andorran angolan argentine argentinian armenian australian austrian
+azerbaijani azeri bahraini bangladeshi barbadian belarusian belgian belizean beninese bhutanese bolivian
+bosnian botswanan brazilian british bruneian bulgarian burkinabe burmese burundian cambodian cameroonian
+canadian chadian chilean chinese colombian congolese costa rican croatian cuban cypriot czech danish
+djiboutian dominican dutch ecuadorian egyptian emirati english eritrean estonian ethiopian fijian filipino
+finnish french gabonese gambian georgian german ghanaian greek grenadian guatemalan guinean guyanese
+haitian honduran hungarian icelandic indian indonesian iranian iraqi irish israeli italian ivorian
+jamaican japanese jordanian kazakh kazakhstani kenyan korean kosovar kuwaiti kyrgyz lao latvian lebanese
+liberian libyan lithuanian luxembourgish macedonian malagasy malawian malaysian maldivian malian maltese
+mauritanian mauritian mexican micronesian moldovan monegasque mongolian montenegrin moroccan mozambican
+namibian nepalese nepali nigerian nigerien nicaraguan norwegian omani pakistani palestinian panamanian
+paraguayan peruvian polish portuguese qatari romanian russian rwandan samoan saudi scottish senegalese
+serbian singaporean slovak slovakian slovenian somali south african spanish sri lankan sudanese surinamese
+swazi swedish swiss syrian taiwanese tajik tanzanian thai togolese tongan trinidadian tunisian turkish
+turkmen ugandan ukrainian uruguayan uzbek venezuelan vietnamese welsh yemeni zambian zimbabwean
+""".split()
+_MULTI = ["costa rican", "south african", "sri lankan", "saudi arabian", "new zealander", "kiwi"]
+
+
+@functools.lru_cache(maxsize=1)
+def _demonym_regex() -> re.Pattern[str]:
+    words = sorted(set(DEMONYMS) | set(_MULTI), key=len, reverse=True)
+    return re.compile(r"\b(" + "|".join(re.escape(w) for w in words) + r")s?\b")
+
+
+_YEAR_RE = re.compile(r"\b(?:19|20)\d{2}\b")
+
+
+def mask(text: str) -> str:
+    """Fold case and accents, then replace countries, demonyms and years with placeholders."""
+    text = fold(text)
+    text = _name_regex().sub(f" {COUNTRY_TOKEN} ", text)
+    text = _demonym_regex().sub(f" {COUNTRY_TOKEN} ", text)
+    return _YEAR_RE.sub(f" {YEAR_TOKEN} ", text)
+
+
+@functools.lru_cache(maxsize=1)
+def lemmatizer():
+    """Blank English pipeline with lookup lemmas (spacy-lookups-data): no model download."""
+    import spacy
+
+    nlp = spacy.blank("en")
+    nlp.add_pipe("lemmatizer", config={"mode": "lookup"})
+    nlp.initialize()
+    return nlp
+
+
+def lemmatise(texts: list[str], batch_size: int = 512) -> list[str]:
+    out = []
+    for doc in lemmatizer().pipe(texts, batch_size=batch_size):
+        tokens = []
+        for tok in doc:
+            if tok.is_punct or tok.is_space:
+                continue
+            if tok.like_num and tok.lower_ not in (COUNTRY_TOKEN, YEAR_TOKEN):
+                tokens.append(NUMBER_TOKEN)
+            else:
+                tokens.append((tok.lemma_ or tok.lower_).lower())
+        out.append(" ".join(tokens))
+    return out
+
+
+class TextNormaliser(TransformerMixin, BaseEstimator):
+    """Masked lemma strings, ready for a vectoriser. Stateless, so safe to share."""
+
+    def fit(self, X, y=None):
+        return self
+
+    def transform(self, X):
+        return lemmatise([mask(str(t)) for t in X])

@@ -1,0 +1,117 @@
+"""The passage classifier: masked lemmas -> TF-IDF -> one logistic regression per category.
+
+A scikit-learn estimator (fit / predict_proba / predict) whose per-label decision thresholds
+are part of its state, so a saved model decides exactly as it did when it was evaluated.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+from sklearn.base import BaseEstimator, ClassifierMixin
+from sklearn.feature_extraction.text import TfidfVectorizer
+from sklearn.linear_model import LogisticRegression
+from sklearn.multiclass import OneVsRestClassifier
+from sklearn.pipeline import FeatureUnion, Pipeline
+
+from .features import TextNormaliser
+
+
+class PassageClassifier(ClassifierMixin, BaseEstimator):
+    """Multi-label: any number of categories per passage, or none.
+
+    Parameters are validated at `fit`, as scikit-learn does, with messages that name the value.
+    """
+
+    def __init__(self, labels=("capacity_building", "cbm", "norms", "deterrence", "sovereignty"), C=8.0,
+                 word_ngrams=(1, 2), char_ngrams=(3, 5), use_chars=True, min_df=2,
+                 class_weight="balanced"):
+        self.labels = labels
+        self.C = C
+        self.word_ngrams = word_ngrams
+        self.char_ngrams = char_ngrams
+        self.use_chars = use_chars
+        self.min_df = min_df
+        self.class_weight = class_weight
+
+    # -- construction -------------------------------------------------------------------------
+    def _validate(self) -> None:
+        if not self.labels or len(set(self.labels)) != len(self.labels):
+            raise ValueError(f"labels must be a non-empty list of distinct names, got {self.labels!r}")
+        if not (isinstance(self.C, (int, float)) and self.C > 0):
+            raise ValueError(f"C must be a positive number, got {self.C!r}")
+        for name in ("word_ngrams", "char_ngrams"):
+            lo, hi = getattr(self, name)
+            if not (1 <= lo <= hi):
+                raise ValueError(f"{name} must be (min, max) with 1 <= min <= max, got {getattr(self, name)!r}")
+        if self.class_weight not in (None, "balanced"):
+            raise ValueError(f"class_weight must be None or 'balanced', got {self.class_weight!r}")
+
+    def _vectoriser(self):
+        parts = [("words", TfidfVectorizer(ngram_range=tuple(self.word_ngrams), min_df=self.min_df,
+                                           sublinear_tf=True, token_pattern=r"(?u)\b\w+\b"))]
+        if self.use_chars:
+            parts.append(("chars", TfidfVectorizer(analyzer="char_wb", ngram_range=tuple(self.char_ngrams),
+                                                   min_df=self.min_df, sublinear_tf=True, max_features=150_000)))
+        return FeatureUnion(parts)
+
+    def _head(self):
+        lr = LogisticRegression(C=self.C, class_weight=self.class_weight, max_iter=2000, solver="liblinear")
+        return Pipeline([("tfidf", self._vectoriser()), ("clf", OneVsRestClassifier(lr))])
+
+    # -- the estimator ------------------------------------------------------------------------
+    def fit(self, X, Y):
+        """X: passage texts; Y: (n, n_labels) 0/1 matrix in the order of `labels`."""
+        return self.fit_normalised(TextNormaliser().transform(list(X)), Y)
+
+    def fit_normalised(self, normalised: list[str], Y):
+        """Fit on already normalised text (cross-validation normalises once, not per fold)."""
+        self._validate()
+        Y = np.asarray(Y, dtype=int)
+        if Y.ndim != 2 or Y.shape[1] != len(self.labels):
+            raise ValueError(f"Y must have one column per label ({len(self.labels)}), got shape {Y.shape}")
+        if Y.shape[0] != len(normalised):
+            raise ValueError(f"X has {len(normalised)} passages but Y has {Y.shape[0]} rows")
+        for j, label in enumerate(self.labels):
+            if Y[:, j].min() == Y[:, j].max():
+                raise ValueError(f"label {label!r} needs both positive and negative examples to learn from")
+        self.normaliser_ = TextNormaliser()
+        self.head_ = self._head().fit(normalised, Y)
+        self.classes_ = np.array(self.labels)
+        if not hasattr(self, "thresholds_"):
+            self.thresholds_ = np.full(len(self.labels), 0.5)
+        return self
+
+    def predict_proba_normalised(self, normalised: list[str]) -> np.ndarray:
+        return self.head_.predict_proba(normalised)
+
+    def predict_proba(self, X) -> np.ndarray:
+        """(n, n_labels) probabilities, one independent probability per category."""
+        return self.predict_proba_normalised(self.normaliser_.transform(list(X)))
+
+    def decide(self, proba: np.ndarray) -> np.ndarray:
+        return (proba >= self.thresholds_).astype(int)
+
+    def predict(self, X) -> np.ndarray:
+        return self.decide(self.predict_proba(X))
+
+    # -- explanations -------------------------------------------------------------------------
+    def explain(self, text: str, top: int = 6) -> dict[str, list[tuple[str, float]]]:
+        """For each label, the features of `text` that pushed its score up the most."""
+        normalised = self.normaliser_.transform([text])
+        tfidf = self.head_.named_steps["tfidf"]
+        vec = tfidf.transform(normalised).tocsr()
+        names = tfidf.get_feature_names_out()
+        out: dict[str, list[tuple[str, float]]] = {}
+        for j, label in enumerate(self.labels):
+            coef = self.head_.named_steps["clf"].estimators_[j].coef_.ravel()
+            contrib = vec.multiply(coef).tocsr()
+            order = np.argsort(-contrib.data)
+            terms = []
+            for k in order:
+                value = float(contrib.data[k])
+                if value <= 0 or len(terms) >= top:
+                    break
+                name = names[contrib.indices[k]].split("__", 1)[-1]
+                terms.append((name.strip(), round(value, 4)))
+            out[label] = terms
+        return out

@@ -1,0 +1,82 @@
+"""Model folders: the estimator in skops format (no code runs on load) plus `card.json`.
+
+Loading refuses any type outside an explicit trusted list, so a model folder from someone else
+cannot execute code on an analyst's machine.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from ..outputs import write_atomic, write_text
+from ..paths import DEFAULT_MODEL
+from .model import PassageClassifier
+
+ESTIMATOR_FILE = "model.skops"
+CARD_FILE = "card.json"
+
+#: Every non-builtin type a PassageClassifier is made of. Anything else in a file is refused.
+TRUSTED_TYPES = sorted({
+    "strategyscan.classify.model.PassageClassifier",
+    "strategyscan.classify.features.TextNormaliser",
+    "sklearn.pipeline.Pipeline",
+    "sklearn.pipeline.FeatureUnion",
+    "sklearn.feature_extraction.text.TfidfVectorizer",
+    "sklearn.feature_extraction.text.TfidfTransformer",
+    "sklearn.multiclass.OneVsRestClassifier",
+    "sklearn.linear_model._logistic.LogisticRegression",
+    "sklearn.preprocessing._label.LabelBinarizer",
+    "numpy.float64",
+    "numpy.int64",
+    "numpy.dtype",
+    "builtins.slice",
+    "scipy.sparse._csr.csr_matrix",
+    "scipy.sparse._csr.csr_array",
+})
+
+
+class ModelError(ValueError):
+    """A model folder that is missing, incomplete or not trusted."""
+
+
+def save_model(model: PassageClassifier, card: dict, folder: str | Path) -> Path:
+    import skops.io as sio
+
+    folder = Path(folder)
+    write_atomic(folder / ESTIMATOR_FILE, lambda p: sio.dump(model, p))
+    write_text(folder / CARD_FILE, json.dumps(card, indent=2, sort_keys=False) + "\n")
+    return folder
+
+
+def load_card(folder: str | Path | None = None) -> dict:
+    folder = Path(folder or DEFAULT_MODEL)
+    try:
+        return json.loads((folder / CARD_FILE).read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise ModelError(f"{folder} is not a model folder: {CARD_FILE} is missing") from None
+    except json.JSONDecodeError as exc:
+        raise ModelError(f"{folder / CARD_FILE} is not valid JSON ({exc})") from None
+
+
+def load_model(folder: str | Path | None = None) -> tuple[PassageClassifier, dict]:
+    """(estimator, card) from a model folder; the default is the shipped model."""
+    import skops.io as sio
+
+    folder = Path(folder or DEFAULT_MODEL)
+    path = folder / ESTIMATOR_FILE
+    if not path.is_file():
+        raise ModelError(f"{folder} is not a model folder: {ESTIMATOR_FILE} is missing")
+    card = load_card(folder)
+    try:
+        untrusted = set(sio.get_untrusted_types(file=path)) - set(TRUSTED_TYPES)
+        if untrusted:
+            raise ModelError(f"{path} contains types outside the trusted list: {', '.join(sorted(untrusted))}")
+        model = sio.load(path, trusted=TRUSTED_TYPES)
+    except ModelError:
+        raise
+    except Exception as exc:  # a corrupt or foreign file: say so instead of a stack trace
+        raise ModelError(f"cannot load {path}: {type(exc).__name__}: {exc}") from None
+    if not isinstance(model, PassageClassifier):
+        raise ModelError(f"{path} does not hold a PassageClassifier")
+    return model, card

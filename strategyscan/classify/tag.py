@@ -1,0 +1,68 @@
+"""Tag passages: a probability per category, the decided labels, and the model that said so."""
+
+from __future__ import annotations
+
+import functools
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from ..paths import DEFAULT_MODEL
+from .persistence import load_model
+
+CHUNK = 4000
+
+
+def probability_columns(labels: list[str]) -> list[str]:
+    return [f"p_{lab}" for lab in labels]
+
+
+@functools.lru_cache(maxsize=4)
+def cached_model(folder: str):
+    """One load per process: workers tagging many chunks reuse it."""
+    return load_model(folder)
+
+
+def _tag_texts(texts: list[str], folder: str) -> np.ndarray:
+    model, _ = cached_model(folder)
+    return model.predict_proba(texts)
+
+
+def tag_frame(frame: pd.DataFrame, model_dir: str | Path | None = None, workers: int = 1,
+              executor: str = "local", scheduler: str | None = None, progress=None) -> pd.DataFrame:
+    """Add `p_<label>`, `labels` and `model_id` to a frame with a `text` column."""
+    from ..executors import TaskFailed, make_executor
+
+    if "text" not in frame.columns:
+        raise ValueError("the passages table needs a 'text' column")
+    folder = str(Path(model_dir or DEFAULT_MODEL).resolve())
+    model, card = cached_model(folder)
+    labels = list(model.labels)
+    texts = frame["text"].fillna("").astype(str).tolist()
+    chunks = [texts[i : i + CHUNK] for i in range(0, len(texts), CHUNK)]
+    parts: list[np.ndarray] = []
+    if workers == 1 or len(chunks) <= 1:
+        for k, chunk in enumerate(chunks):
+            parts.append(model.predict_proba(chunk))
+            if progress:
+                progress("tag", min(len(texts), (k + 1) * CHUNK), len(texts))
+    else:
+        pool = make_executor(executor, workers, scheduler)
+        try:
+            for k, (_chunk, result) in enumerate(pool.map(_tag_texts, chunks, folder=folder)):
+                if isinstance(result, TaskFailed):
+                    raise RuntimeError(f"tagging failed: {result}")
+                parts.append(result)
+                if progress:
+                    progress("tag", min(len(texts), (k + 1) * CHUNK), len(texts))
+        finally:
+            pool.close()
+    proba = np.vstack(parts) if parts else np.zeros((0, len(labels)))
+    decided = model.decide(proba) if len(proba) else np.zeros((0, len(labels)), dtype=int)
+    out = frame.copy()
+    for j, col in enumerate(probability_columns(labels)):
+        out[col] = np.round(proba[:, j], 4)
+    out["labels"] = ["|".join(lab for lab, d in zip(labels, row) if d) for row in decided]
+    out["model_id"] = card["model_id"]
+    return out

@@ -1,0 +1,42 @@
+"""The record a reader hands to the cleaner: one visual line of text with its position.
+
+Readers of formats without geometry (plain text) give lines synthetic positions (one unit per
+line, blank lines as gaps), so cleaning and paragraphing are one algorithm for every format.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(slots=True)
+class Line:
+    page: int  # 1-based
+    text: str
+    top: float  # distance from the top of the page; grows downwards
+    bottom: float
+    x0: float
+    x1: float
+    size: float  # font size (or line height when the engine gives no size)
+
+    @property
+    def height(self) -> float:
+        return self.bottom - self.top
+
+
+@dataclass(slots=True)
+class Page:
+    number: int  # 1-based
+    width: float
+    height: float
+    lines: list[Line]
+    has_images: bool = False
+
+
+class ReadError(Exception):
+    """A file that cannot be read; `status` says whether what was read is still usable."""
+
+    def __init__(self, reason: str, status: str = "error") -> None:
+        super().__init__(reason)
+        self.reason = reason
+        self.status = status

@@ -1,0 +1,233 @@
+"""Country and year of a document, from the most to the least trustworthy source.
+
+Order: a manifest the user gives, the file name, the PDF metadata and title page, the body
+text. Each field is taken from the first source that has it; an unknown stays empty rather than
+guessed from weak evidence.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as _dt
+import functools
+import re
+import unicodedata
+from collections import Counter
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+# English short names where pycountry's are formal or inverted ("Korea, Republic of").
+SHORT_NAMES = {
+    "BOL": "Bolivia", "BRN": "Brunei", "COD": "DR Congo", "FSM": "Micronesia", "GBR": "United Kingdom",
+    "IRN": "Iran", "KOR": "South Korea", "LAO": "Laos", "MDA": "Moldova", "PRK": "North Korea",
+    "PSE": "Palestine", "RUS": "Russia", "SYR": "Syria", "TUR": "Turkey", "TWN": "Taiwan",
+    "TZA": "Tanzania", "USA": "United States", "VEN": "Venezuela", "VNM": "Vietnam",
+    "VAT": "Holy See", "CIV": "Côte d'Ivoire", "MKD": "North Macedonia", "CZE": "Czechia",
+    "SWZ": "Eswatini", "CPV": "Cabo Verde", "MMR": "Myanmar", "NLD": "Netherlands",
+}
+
+# Names people write that pycountry does not carry. Upper-case codes only match upper-case tokens.
+ALIASES = {
+    "uk": "GBR", "u.k.": "GBR", "britain": "GBR", "great britain": "GBR", "england": "GBR",
+    "usa": "USA", "u.s.": "USA", "u.s.a.": "USA", "united states of america": "USA",
+    "united states": "USA", "america": "USA", "korea": "KOR", "south korea": "KOR",
+    "republic of korea": "KOR", "north korea": "PRK", "russia": "RUS", "iran": "IRN",
+    "syria": "SYR", "vietnam": "VNM", "viet nam": "VNM", "laos": "LAO", "moldova": "MDA",
+    "tanzania": "TZA", "bolivia": "BOL", "venezuela": "VEN", "czech republic": "CZE",
+    "czech": "CZE", "macedonia": "MKD", "turkey": "TUR", "turkiye": "TUR", "ivory coast": "CIV",
+    "cote d'ivoire": "CIV", "cote divoire": "CIV", "cote d ivoire": "CIV", "brunei": "BRN",
+    "cape verde": "CPV", "swaziland": "SWZ", "burma": "MMR", "holland": "NLD",
+    "the netherlands": "NLD", "uae": "ARE", "emirates": "ARE", "ksa": "SAU", "taiwan": "TWN",
+    "micronesia": "FSM", "gambia": "GMB", "the gambia": "GMB", "bahamas": "BHS",
+    "bosniaherzegovina": "BIH", "bosnia": "BIH", "dr congo": "COD", "palestine": "PSE",
+    "trinidad": "TTO", "danish": "DNK", "vatican": "VAT",
+}
+# Tokens that look like codes but are words or language tags in file names.
+_NOT_CODES = {"ENG", "FRN", "ESP", "POR", "RUS", "NCSS", "ICT", "CNI", "EU", "UN", "IT", "IS", "ES", "PT", "FR"}
+_UPPER_ONLY = {"uk", "usa", "us", "uae", "ksa"}
+
+
+@dataclass(frozen=True)
+class Meta:
+    country: str = ""
+    iso3: str = ""
+    year: int | None = None
+    source: str = ""
+
+
+def fold(text: str) -> str:
+    text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
+    return re.sub(r"\s+", " ", text.lower().replace("\u2019", "'")).strip()
+
+
+def country_name(iso3: str) -> str:
+    import pycountry
+
+    if iso3 in SHORT_NAMES:
+        return SHORT_NAMES[iso3]
+    c = pycountry.countries.get(alpha_3=iso3)
+    return (getattr(c, "common_name", None) or c.name) if c else ""
+
+
+@functools.lru_cache(maxsize=1)
+def _name_table() -> dict[str, str]:
+    import pycountry
+
+    table: dict[str, str] = {}
+    for c in pycountry.countries:
+        for name in (c.name, getattr(c, "official_name", None), getattr(c, "common_name", None)):
+            if name:
+                table[fold(name)] = c.alpha_3
+    table.update(ALIASES)
+    table.pop("us", None)
+    return table
+
+
+@functools.lru_cache(maxsize=1)
+def _name_regex() -> re.Pattern[str]:
+    names = sorted((n for n in _name_table() if len(n) > 3 and n not in _UPPER_ONLY and n != "america"),
+                   key=len, reverse=True)
+    return re.compile(r"\b(" + "|".join(re.escape(n) for n in names) + r")\b")
+
+
+def lookup(name: str) -> str:
+    """ISO3 for a country name, alias or code; '' when unknown."""
+    import pycountry
+
+    raw = name.strip()
+    if re.fullmatch(r"[A-Z]{3}", raw) and pycountry.countries.get(alpha_3=raw):
+        return raw
+    if raw in {"UK", "USA", "US", "UAE", "KSA"}:
+        return ALIASES.get(raw.lower(), "USA")
+    return _name_table().get(fold(raw), "")
+
+
+def _plausible_year(value: int) -> bool:
+    return 1990 <= value <= _dt.date.today().year + 1
+
+
+def from_file_name(path: str | Path) -> Meta:
+    """`UK_2011_x.pdf`, `20211001_Singapore_National ... .pdf`, `AUS_2016_en.pdf`."""
+    stem = unicodedata.normalize("NFC", Path(path).stem)
+    tokens = [t for t in re.split(r"[_\-\s.,()\[\]]+", stem) if t]
+    year = None
+    for tok in tokens:
+        m = re.fullmatch(r"((?:19|20)\d{2})(\d{4})?", tok)
+        if m and _plausible_year(int(m.group(1))):
+            year = int(m.group(1))
+            break
+    iso3 = ""
+    table = _name_table()
+    for size in (4, 3, 2, 1):
+        for i in range(len(tokens) - size + 1):
+            gram = tokens[i : i + size]
+            phrase = fold(" ".join(gram))
+            if size == 1:
+                tok = gram[0]
+                if re.fullmatch(r"[A-Z]{3}", tok) and tok not in _NOT_CODES and lookup(tok):
+                    iso3 = tok
+                elif tok in {"UK", "USA", "US", "UAE", "KSA"}:
+                    iso3 = lookup(tok)
+                elif phrase in table and phrase not in _UPPER_ONLY and len(phrase) > 3:
+                    iso3 = table[phrase]
+            elif phrase in table:
+                iso3 = table[phrase]
+            if iso3:
+                break
+        if iso3:
+            break
+    return Meta(country_name(iso3) if iso3 else "", iso3, year, "file name")
+
+
+def count_countries(text: str) -> Counter[str]:
+    counts: Counter[str] = Counter()
+    for m in _name_regex().finditer(fold(text)):
+        counts[_name_table()[m.group(1)]] += 1
+    return counts
+
+
+def dominant_country(text: str, min_mentions: int = 3) -> str:
+    """The most-mentioned country, only if it clearly dominates the runner-up."""
+    ranked = count_countries(text).most_common(2)
+    if not ranked or ranked[0][1] < min_mentions:
+        return ""
+    if len(ranked) > 1 and ranked[0][1] < 1.5 * ranked[1][1]:
+        return ""
+    return ranked[0][0]
+
+
+def first_year(text: str) -> int | None:
+    for m in re.finditer(r"\b((?:19|20)\d{2})\b", text):
+        if _plausible_year(int(m.group(1))):
+            return int(m.group(1))
+    return None
+
+
+def from_title(title: str, first_page: str) -> Meta:
+    """PDF metadata title and the title page: short texts, so one mention is enough."""
+    for text in (title, first_page[:1500]):
+        if not text:
+            continue
+        ranked = count_countries(text).most_common(2)
+        iso3 = ranked[0][0] if ranked and (len(ranked) == 1 or ranked[0][1] > ranked[1][1]) else ""
+        year = first_year(text)
+        if iso3 or year:
+            return Meta(country_name(iso3) if iso3 else "", iso3, year, "title page")
+    return Meta()
+
+
+def from_body(text: str) -> Meta:
+    iso3 = dominant_country(text)
+    return Meta(country_name(iso3) if iso3 else "", iso3, None, "body text")
+
+
+def merge(*metas: Meta | Callable[[], Meta]) -> Meta:
+    """First source wins, field by field; the source column says where each came from.
+
+    A source may be a callable, consulted only while a field is still missing (scanning a
+    whole body for country names is the costly one).
+    """
+    country = iso3 = ""
+    year = None
+    sources = []
+    for item in metas:
+        if iso3 and year is not None:
+            break
+        meta = item() if callable(item) else item
+        if not iso3 and meta.iso3:
+            country, iso3 = meta.country, meta.iso3
+            sources.append(f"country: {meta.source}")
+        if year is None and meta.year is not None:
+            year = meta.year
+            sources.append(f"year: {meta.source}")
+    return Meta(country, iso3, year, "; ".join(sources))
+
+
+class ManifestError(ValueError):
+    pass
+
+
+def read_manifest(path: str | Path) -> dict[str, Meta]:
+    """`file,country,year` (iso3 optional); keys are file names, matched on the base name."""
+    path = Path(path)
+    try:
+        with path.open(newline="", encoding="utf-8-sig") as fh:
+            reader = csv.DictReader(fh)
+            missing = {"file"} - set(reader.fieldnames or [])
+            if missing or not {"country", "iso3"} & set(reader.fieldnames or []):
+                raise ManifestError(f"{path}: a manifest needs columns file, country (or iso3), year")
+            out: dict[str, Meta] = {}
+            for lineno, row in enumerate(reader, start=2):
+                iso3 = (row.get("iso3") or "").strip().upper() or lookup(row.get("country") or "")
+                country = (row.get("country") or "").strip() or country_name(iso3)
+                year_text = (row.get("year") or "").strip()
+                if year_text and not year_text.isdigit():
+                    raise ManifestError(f"{path}, line {lineno}: year {year_text!r} is not a number")
+                key = unicodedata.normalize("NFC", Path(row["file"].strip()).name)
+                out[key] = Meta(country, iso3, int(year_text) if year_text else None, "manifest")
+            return out
+    except FileNotFoundError:
+        raise ManifestError(f"manifest not found: {path}") from None
+    except (UnicodeDecodeError, csv.Error) as exc:
+        raise ManifestError(f"{path}: not a readable CSV ({exc})") from None

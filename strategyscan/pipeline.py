@@ -1,0 +1,186 @@
+"""ingest -> tag -> compare, with the cache and the executors deciding where and when each runs.
+
+These functions are the Python API the CLI is a thin layer over; each stage writes its outputs
+atomically and returns what a notebook needs next.
+"""
+
+from __future__ import annotations
+
+import csv
+import os
+import unicodedata
+from collections.abc import Callable
+from dataclasses import dataclass, replace
+from pathlib import Path
+
+import pandas as pd
+
+from .cache import Cache, entry_key
+from .executors import TaskFailed, make_executor
+from .ingest import IngestOptions, discover, file_hash, ingest_file
+from .ingest.metadata import Meta, read_manifest
+from .outputs import atomic_path, ensure_writable_dir, write_csv
+from .records import Document, IngestResult, Passage
+
+Progress = Callable[[str, int, int], None]
+
+PASSAGE_ORDER = ["passage_id", "doc_id", "file", "country", "iso3", "year", "language", "page", "kind",
+                 "index", "words", "text"]
+DOCUMENT_ORDER = ["doc_id", "file", "country", "iso3", "year", "language", "pages", "passages", "words",
+                  "status", "reason", "title", "metadata_source"]
+
+
+@dataclass
+class IngestOutput:
+    documents: pd.DataFrame
+    passages_csv: Path | None
+    passages_parquet: Path | None
+    documents_csv: Path | None
+    reused: int = 0
+
+    @property
+    def passages(self) -> pd.DataFrame:
+        if self.passages_parquet is None:
+            raise ValueError("no passages were written (ingest was called without an output folder)")
+        return pd.read_parquet(self.passages_parquet)
+
+
+def _ingest_task(path: Path, options: IngestOptions, meta: Meta | None, cache_root: str | None,
+                 key: str | None) -> IngestResult:
+    """Runs in a worker: extract one file and store it in the cache before returning."""
+    manifest = {unicodedata.normalize("NFC", path.name): meta} if meta else None
+    result = ingest_file(path, options, manifest)
+    if cache_root and key and result.document.status != "error":
+        Cache(cache_root).put(key, result)
+    return result
+
+
+def _failed(path: Path, doc_id: str, reason: str) -> IngestResult:
+    return IngestResult(Document(doc_id=doc_id, file=unicodedata.normalize("NFC", str(path)),
+                                 status="error", reason=reason))
+
+
+class _PassageSink:
+    """Streams passages to CSV and Parquet so memory does not grow with the batch."""
+
+    def __init__(self, csv_path: Path, parquet_path: Path) -> None:
+        import pyarrow as pa
+        import pyarrow.parquet as pq
+
+        self._pa, self._pq = pa, pq
+        self._csv_ctx, self._pq_ctx = atomic_path(csv_path), atomic_path(parquet_path)
+        self._csv_tmp = self._csv_ctx.__enter__()
+        self._pq_tmp = self._pq_ctx.__enter__()
+        self._fh = self._csv_tmp.open("w", newline="", encoding="utf-8")
+        self._writer = csv.DictWriter(self._fh, fieldnames=PASSAGE_ORDER, extrasaction="ignore")
+        self._writer.writeheader()
+        self._schema = pa.schema([
+            (name, pa.int64() if name in {"year", "page", "index", "words"} else pa.string())
+            for name in PASSAGE_ORDER
+        ])
+        self._pq_writer = pq.ParquetWriter(self._pq_tmp, self._schema)
+
+    def add(self, passages: list[Passage]) -> None:
+        if not passages:
+            return
+        rows = [p.row() for p in passages]
+        self._writer.writerows(rows)
+        table = self._pa.Table.from_pylist([{k: r[k] for k in PASSAGE_ORDER} for r in rows], schema=self._schema)
+        self._pq_writer.write_table(table)
+
+    def close(self, ok: bool) -> None:
+        self._fh.close()
+        self._pq_writer.close()
+        exc = None if ok else RuntimeError("aborted")
+        for ctx in (self._csv_ctx, self._pq_ctx):
+            if exc is None:
+                ctx.__exit__(None, None, None)
+            else:
+                ctx.__exit__(type(exc), exc, None)
+
+
+def ingest(sources: list[str | os.PathLike], out: str | os.PathLike | None = None, *,
+           engine: str = "pypdfium2", manifest: str | os.PathLike | None = None, workers: int = 0,
+           executor: str = "local", scheduler: str | None = None, cache: bool = True,
+           max_pages: int = 1000, time_limit: float = 120.0, progress: Progress | None = None) -> IngestOutput:
+    """Ingest files and folders into `out/passages.csv|parquet` and `out/documents.csv`."""
+    options = IngestOptions(engine=engine, max_pages=max_pages, time_limit=time_limit)
+    files = discover(list(sources))
+    metas = read_manifest(manifest) if manifest else {}
+    out_dir = ensure_writable_dir(out) if out is not None else None
+    store = Cache(out_dir / ".cache") if (cache and out_dir is not None) else None
+
+    results: dict[int, IngestResult] = {}
+    todo: list[tuple[int, Path, Meta | None, str | None]] = []
+    for i, path in enumerate(files):
+        meta = metas.get(unicodedata.normalize("NFC", path.name))
+        try:
+            doc_id = file_hash(path)
+        except OSError as exc:
+            results[i] = _failed(path, "", f"cannot read file: {exc.strerror or exc}")
+            continue
+        key = entry_key(doc_id, path.name, options.cache_key(), meta) if store else None
+        hit = store.get(key, unicodedata.normalize("NFC", str(path))) if store and key else None
+        if hit is not None:
+            results[i] = hit
+        else:
+            todo.append((i, path, meta, key))
+    reused = len(results)
+    done = reused
+    if progress:
+        progress("ingest", done, len(files))
+
+    sink = None
+    if out_dir is not None:
+        sink = _PassageSink(out_dir / "passages.csv", out_dir / "passages.parquet")
+    documents: list[Document] = []
+    ok = False
+    pool = make_executor(executor, workers, scheduler) if todo else None
+    try:
+        # hard limit per file: the cooperative limit inside ingest_file plus room to finish a page
+        hard = time_limit * 1.5 + 30
+        stream = pool.map(_run_todo, todo, timeout=hard, options=options,
+                          cache_root=str(store.root) if store else None) if pool else iter(())
+        pending = dict(results)
+        next_index = 0
+
+        def drain() -> None:
+            nonlocal next_index
+            while next_index in pending:
+                res = pending.pop(next_index)
+                documents.append(res.document)
+                if sink:
+                    sink.add(res.passages)
+                next_index += 1
+
+        drain()
+        for (i, path, _meta, _key), result in stream:
+            if isinstance(result, TaskFailed):
+                result = _failed(path, file_hash(path), str(result))
+            pending[i] = result
+            done += 1
+            if progress:
+                progress("ingest", done, len(files))
+            drain()
+        drain()
+        ok = True
+    finally:
+        if pool:
+            pool.close()
+        if sink:
+            sink.close(ok)
+
+    frame = pd.DataFrame([d.row() for d in documents], columns=DOCUMENT_ORDER)
+    frame["year"] = frame["year"].astype("Int64")
+    docs_csv = write_csv(out_dir / "documents.csv", frame) if out_dir is not None else None
+    return IngestOutput(frame, out_dir / "passages.csv" if out_dir else None,
+                        out_dir / "passages.parquet" if out_dir else None, docs_csv, reused)
+
+
+def _run_todo(item, options: IngestOptions, cache_root: str | None) -> IngestResult:
+    _i, path, meta, key = item
+    return _ingest_task(path, options, meta, cache_root, key)
+
+
+def strip_file(result: IngestResult, file: str) -> IngestResult:
+    return IngestResult(replace(result.document, file=file), [replace(p, file=file) for p in result.passages])

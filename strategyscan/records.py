@@ -1,0 +1,72 @@
+"""Records that cross pipeline stages.
+
+Each stage reads and writes lists of these, so the CLI, the cache and the executors can move
+them around without knowing what a stage does inside.
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field, fields
+from typing import Literal
+
+Status = Literal["ok", "warning", "error"]
+PassageKind = Literal["body", "list_item", "heading", "table_row", "fragment"]
+
+#: Passage kinds that carry running prose; headings and fragments are kept (evidence and
+#: recall) but are not counted in the comparison shares.
+PROSE_KINDS: frozenset[str] = frozenset({"body", "list_item", "table_row"})
+
+
+@dataclass(frozen=True)
+class Document:
+    """One input file and what became of it."""
+
+    doc_id: str
+    file: str
+    country: str = ""
+    iso3: str = ""
+    year: int | None = None
+    language: str = ""
+    pages: int = 0
+    passages: int = 0
+    words: int = 0
+    status: Status = "ok"
+    reason: str = ""
+    title: str = ""
+    metadata_source: str = ""
+
+    def row(self) -> dict:
+        return asdict(self)
+
+
+@dataclass(frozen=True)
+class Passage:
+    """A window of at most a few sentences, located in its document."""
+
+    passage_id: str
+    doc_id: str
+    file: str
+    page: int
+    index: int
+    kind: str
+    text: str
+    country: str = ""
+    iso3: str = ""
+    year: int | None = None
+    language: str = ""
+    words: int = 0
+
+    def row(self) -> dict:
+        return asdict(self)
+
+
+PASSAGE_COLUMNS = [f.name for f in fields(Passage)]
+DOCUMENT_COLUMNS = [f.name for f in fields(Document)]
+
+
+@dataclass(frozen=True)
+class IngestResult:
+    """A document with its passages: the unit the cache stores and executors return."""
+
+    document: Document
+    passages: list[Passage] = field(default_factory=list)
