@@ -29,7 +29,7 @@ model: install
 
 ## regenerate the sample PDFs from their text
 samples: install
-	$(PY) corpora/samples/make_samples.py
+	$(PY) corpora/sample_sources/make_samples.py
 
 bench: bench-ingest bench-tag bench-run
 

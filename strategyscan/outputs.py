@@ -12,6 +12,10 @@ from pathlib import Path
 import pandas as pd
 
 
+_UMASK = os.umask(0)
+os.umask(_UMASK)
+
+
 class OutputError(Exception):
     """The output folder cannot be written (permissions, disk full, a file in the way)."""
 
@@ -36,6 +40,7 @@ def atomic_path(path: str | os.PathLike) -> Iterator[Path]:
         path.parent.mkdir(parents=True, exist_ok=True)
         fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
         os.close(fd)
+        os.chmod(tmp, 0o666 & ~_UMASK)  # mkstemp makes 0600; outputs should be as readable as any file
     except OSError as exc:
         raise _explain(path, exc) from None
     tmp_path = Path(tmp)

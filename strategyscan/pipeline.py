@@ -106,7 +106,12 @@ def ingest(sources: list[str | os.PathLike], out: str | os.PathLike | None = Non
     """Ingest files and folders into `out/passages.csv|parquet` and `out/documents.csv`."""
     options = IngestOptions(engine=engine, max_pages=max_pages, time_limit=time_limit)
     files = discover(list(sources))
-    metas = read_manifest(manifest) if manifest else {}
+    metas: dict[str, Meta] = {}
+    for source in sources:  # a folder may carry its own manifest.csv; an explicit one wins
+        if Path(source).is_dir() and (Path(source) / "manifest.csv").is_file():
+            metas.update(read_manifest(Path(source) / "manifest.csv"))
+    if manifest:
+        metas.update(read_manifest(manifest))
     out_dir = ensure_writable_dir(out) if out is not None else None
     store = Cache(out_dir / ".cache") if (cache and out_dir is not None) else None
 
@@ -138,7 +143,7 @@ def ingest(sources: list[str | os.PathLike], out: str | os.PathLike | None = Non
     pool = make_executor(executor, workers, scheduler) if todo else None
     try:
         # hard limit per file: the cooperative limit inside ingest_file plus room to finish a page
-        hard = time_limit * 1.5 + 30
+        hard = time_limit * 1.5 + 5
         stream = pool.map(_run_todo, todo, timeout=hard, options=options,
                           cache_root=str(store.root) if store else None) if pool else iter(())
         pending = dict(results)
@@ -184,3 +189,169 @@ def _run_todo(item, options: IngestOptions, cache_root: str | None) -> IngestRes
 
 def strip_file(result: IngestResult, file: str) -> IngestResult:
     return IngestResult(replace(result.document, file=file), [replace(p, file=file) for p in result.passages])
+
+
+# ------------------------------------------------------------------------------------------------
+# tag
+
+
+@dataclass
+class TagOutput:
+    tags: pd.DataFrame
+    tags_csv: Path | None
+    reused: int = 0
+
+
+def read_table(path: str | os.PathLike) -> pd.DataFrame:
+    """A CSV or Parquet table, every column kept (ids and names stay strings)."""
+    path = Path(path)
+    if not path.is_file():
+        raise ValueError(f"no such file: {path}")
+    try:
+        if path.suffix.lower() == ".parquet":
+            return pd.read_parquet(path)
+        return pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8-sig")
+    except (UnicodeDecodeError, pd.errors.ParserError, pd.errors.EmptyDataError, OSError) as exc:
+        raise ValueError(f"cannot read {path} as a table: {exc}") from None
+
+
+def _previous_tags(out_dir: Path, model_id: str) -> pd.DataFrame | None:
+    path = out_dir / "tags.parquet"
+    if not path.is_file():
+        return None
+    try:
+        prev = pd.read_parquet(path)
+    except Exception:
+        return None
+    if "passage_id" not in prev.columns or "model_id" not in prev.columns:
+        return None
+    return prev[prev["model_id"] == model_id]
+
+
+def tag(inputs: list[str | os.PathLike] | str | os.PathLike, out: str | os.PathLike | None = None, *,
+        model: str | os.PathLike | None = None, workers: int = 0, executor: str = "local",
+        scheduler: str | None = None, progress: Progress | None = None, **ingest_options) -> TagOutput:
+    """Tag a passages table (CSV/Parquet with a `text` column) or documents (ingested first)."""
+    from .classify.persistence import load_card
+    from .classify.tag import probability_columns, tag_frame
+
+    inputs = [inputs] if isinstance(inputs, (str, os.PathLike)) else list(inputs)
+    out_dir = ensure_writable_dir(out) if out is not None else None
+    if len(inputs) == 1 and Path(inputs[0]).suffix.lower() in {".csv", ".parquet"}:
+        frame = read_table(inputs[0])
+        if "text" not in frame.columns:
+            raise ValueError(f"{inputs[0]} has no 'text' column; columns are: {', '.join(frame.columns)}")
+    elif out_dir is not None:
+        frame = ingest(inputs, out_dir, workers=workers, executor=executor, scheduler=scheduler,
+                       progress=progress, **ingest_options).passages
+    else:
+        import tempfile
+
+        with tempfile.TemporaryDirectory(prefix="strategyscan-") as tmp:
+            frame = ingest(inputs, tmp, workers=workers, executor=executor, scheduler=scheduler,
+                           progress=progress, **ingest_options).passages
+    card = load_card(model)
+    labels = card["labels"]
+    reused = 0
+    prev = _previous_tags(out_dir, card["model_id"]) if out_dir is not None and "passage_id" in frame else None
+    if prev is not None and len(prev):
+        cols = ["passage_id", "text", *probability_columns(labels), "labels"]
+        merged = frame.merge(prev[cols], on=["passage_id", "text"], how="left", indicator=True)
+        hit = (merged["_merge"] == "both").to_numpy()
+        reused = int(hit.sum())
+        fresh = tag_frame(frame[~hit], model, workers=workers or 0, executor=executor, scheduler=scheduler,
+                          progress=progress)
+        old = merged.loc[hit, [*frame.columns, *probability_columns(labels), "labels"]].copy()
+        old["model_id"] = card["model_id"]
+        tagged = pd.concat([old, fresh]).loc[lambda d: ~d.index.duplicated()]
+        order = pd.Series(range(len(frame)), index=frame["passage_id"])
+        tagged = tagged.iloc[order.reindex(tagged["passage_id"]).argsort()].reset_index(drop=True)
+    else:
+        tagged = tag_frame(frame, model, workers=workers or 0, executor=executor, scheduler=scheduler,
+                           progress=progress)
+    tags_csv = None
+    if out_dir is not None:
+        tags_csv = write_csv(out_dir / "tags.csv", tagged)
+        from .outputs import write_parquet
+
+        write_parquet(out_dir / "tags.parquet", tagged.astype({c: str for c in tagged.columns
+                                                               if tagged[c].dtype == object}))
+    return TagOutput(tagged, tags_csv, reused)
+
+
+# ------------------------------------------------------------------------------------------------
+# compare
+
+
+@dataclass
+class CompareOutput:
+    table: pd.DataFrame
+    long: pd.DataFrame
+    evidence: pd.DataFrame
+    report: Path | None
+
+
+def compare(tags: pd.DataFrame | str | os.PathLike, out: str | os.PathLike | None = None, *,
+            by: str = "country", latest: bool = False, evidence: int = 5, include_non_english: bool = False,
+            include_headings: bool = False, report: bool = True) -> CompareOutput:
+    """Per-group emphasis tables, evidence passages and (with `out`) CSVs, PNGs and report.html."""
+    from .classify.taxonomy import load_taxonomy
+    from .compare import CompareOptions, compare_table, long_form
+    from .compare import evidence as evidence_fn
+    from .compare.aggregate import labels_of
+
+    options = CompareOptions(by=by, latest=latest, include_non_english=include_non_english,
+                             include_headings=include_headings, evidence=evidence)
+    frame = tags if isinstance(tags, pd.DataFrame) else read_table(tags)
+    labels = labels_of(frame)
+    for lab in labels:
+        frame[f"p_{lab}"] = pd.to_numeric(frame[f"p_{lab}"], errors="coerce").fillna(0.0)
+    table = compare_table(frame, options)
+    long = long_form(table, labels, by)
+    ev = evidence_fn(frame, options)
+    report_path = None
+    if out is not None:
+        out_dir = ensure_writable_dir(out)
+        write_csv(out_dir / "country_comparison.csv", table)
+        write_csv(out_dir / "comparison_long.csv", long)
+        write_csv(out_dir / "evidence.csv", ev)
+        if report:
+            from .compare.report import write_report
+
+            taxonomy = load_taxonomy()
+            titles = {lab: (taxonomy.title(lab) if lab in taxonomy.labels else lab) for lab in labels}
+            descriptions = {c.name: c.description for c in taxonomy.categories}
+            report_path = write_report(out_dir, table, ev, labels, titles, descriptions, by,
+                                       {"model_id": table["model_id"].iloc[0] if len(table) else "",
+                                        "groups": len(table)})
+    return CompareOutput(table, long, ev, report_path)
+
+
+# ------------------------------------------------------------------------------------------------
+# run: all three stages
+
+
+@dataclass
+class RunOutput:
+    ingest: IngestOutput
+    tag: TagOutput
+    compare: CompareOutput
+    out: Path
+
+
+def run(sources: list[str | os.PathLike], out: str | os.PathLike, *, model: str | os.PathLike | None = None,
+        by: str = "country", latest: bool = False, workers: int = 0, executor: str = "local",
+        scheduler: str | None = None, progress: Progress | None = None, **ingest_options) -> RunOutput:
+    """Ingest, tag and compare into one folder; unchanged files are not extracted again."""
+    from .compare import CompareOptions
+
+    CompareOptions(by=by)  # validate before the long work
+    out_dir = ensure_writable_dir(out)
+    ingested = ingest(sources, out_dir, workers=workers, executor=executor, scheduler=scheduler,
+                      progress=progress, **ingest_options)
+    tagged = tag(ingested.passages_parquet, out_dir, model=model, workers=workers, executor=executor,
+                 scheduler=scheduler, progress=progress)
+    compared = compare(tagged.tags, out_dir, by=by, latest=latest)
+    if progress:
+        progress("compare", 1, 1)
+    return RunOutput(ingested, tagged, compared, out_dir)

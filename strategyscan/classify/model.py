@@ -102,8 +102,10 @@ class PassageClassifier(ClassifierMixin, BaseEstimator):
         vec = tfidf.transform(normalised).tocsr()
         names = tfidf.get_feature_names_out()
         out: dict[str, list[tuple[str, float]]] = {}
+        # word features only: character n-grams score too, but "mpo" explains nothing to a reader
+        words = np.array([n.startswith("words__") for n in names])
         for j, label in enumerate(self.labels):
-            coef = self.head_.named_steps["clf"].estimators_[j].coef_.ravel()
+            coef = self.head_.named_steps["clf"].estimators_[j].coef_.ravel() * words
             contrib = vec.multiply(coef).tocsr()
             order = np.argsort(-contrib.data)
             terms = []
@@ -111,7 +113,6 @@ class PassageClassifier(ClassifierMixin, BaseEstimator):
                 value = float(contrib.data[k])
                 if value <= 0 or len(terms) >= top:
                     break
-                name = names[contrib.indices[k]].split("__", 1)[-1]
-                terms.append((name.strip(), round(value, 4)))
+                terms.append((names[contrib.indices[k]].split("__", 1)[-1], round(value, 4)))
             out[label] = terms
         return out

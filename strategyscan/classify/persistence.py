@@ -7,6 +7,7 @@ cannot execute code on an analyst's machine.
 from __future__ import annotations
 
 import json
+import zipfile
 from pathlib import Path
 
 from ..outputs import write_atomic, write_text
@@ -44,7 +45,8 @@ def save_model(model: PassageClassifier, card: dict, folder: str | Path) -> Path
     import skops.io as sio
 
     folder = Path(folder)
-    write_atomic(folder / ESTIMATOR_FILE, lambda p: sio.dump(model, p))
+    write_atomic(folder / ESTIMATOR_FILE,
+                 lambda p: sio.dump(model, p, compression=zipfile.ZIP_DEFLATED, compresslevel=9))
     write_text(folder / CARD_FILE, json.dumps(card, indent=2, sort_keys=False) + "\n")
     return folder
 

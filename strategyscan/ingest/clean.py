@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import math
 import re
-import statistics
 import unicodedata
 from collections import Counter
 from dataclasses import dataclass
@@ -58,11 +57,12 @@ def body_size(lines: list[Line]) -> float:
 
 
 def _edge_lines(page: Page, count: int = 2) -> list[Line]:
+    """Lines where running headers and footers live: the page margins, or (for text without
+    geometry) the first and last lines of a page."""
     ordered = sorted(page.lines, key=lambda ln: ln.top)
-    edge = ordered[:count] + ordered[-count:]
-    if page.height:
-        edge += [ln for ln in ordered if ln.top < 0.08 * page.height or ln.bottom > 0.93 * page.height]
-    return edge
+    if not page.height:
+        return ordered[:count] + ordered[-count:]
+    return [ln for ln in ordered if ln.top < 0.1 * page.height or ln.bottom > 0.9 * page.height]
 
 
 def find_boilerplate(pages: list[Page]) -> set[int]:
@@ -127,7 +127,10 @@ def _pitch(lines: list[Line]) -> float:
         for a, b in zip(lines, lines[1:])
         if a.page == b.page and 0 < b.top - a.top < 3 * max(a.height, 1.0) and abs(a.size - b.size) < 0.5
     ]
-    return statistics.median(steps) if steps else 12.0
+    if not steps:
+        return 12.0
+    steps.sort()
+    return steps[len(steps) // 4]  # lower quartile: paragraph gaps must not inflate the line pitch
 
 
 def _starts_item(text: str) -> bool:
@@ -197,6 +200,8 @@ def _kind(text: str, n_lines: int, size: float, body: float) -> str:
     visible = [ch for ch in text if not ch.isspace()]
     if visible and sum(ch.isalpha() for ch in visible) < 0.5 * len(visible):
         return "fragment"  # figures, chart axes, tables of numbers
+    if _NUMBERED_RE.match(text) and words <= 10 and not text.endswith((".", ";", ",", ":")):
+        return "heading"  # "2. Threat landscape"
     if _starts_item(text):
         return "list_item"
     if size >= 1.12 * body and words <= 30:

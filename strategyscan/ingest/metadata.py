@@ -192,10 +192,10 @@ def merge(*metas: Meta | Callable[[], Meta]) -> Meta:
     year = None
     sources = []
     for item in metas:
-        if iso3 and year is not None:
+        if country and year is not None:
             break
         meta = item() if callable(item) else item
-        if not iso3 and meta.iso3:
+        if not country and meta.country:
             country, iso3 = meta.country, meta.iso3
             sources.append(f"country: {meta.source}")
         if year is None and meta.year is not None:

@@ -1,0 +1,202 @@
+"""Tagged passages into per-group emphasis tables.
+
+For each group (country, country-year or document) and category:
+- `<label>_passages`: passages the model labels with the category;
+- `<label>_share` with `_lo`/`_hi`: that count over the group's counted passages, with a 95 %
+  Wilson score interval (the closed form of the binomial interval a bootstrap over passages
+  approximates; it stays sensible at 0 and at small counts);
+- `<label>_per_10k_words`: labelled passages per 10,000 counted words;
+- `<label>_emphasis`: the group's share divided by the share in the whole corpus, so 1.0 is
+  average emphasis and 2.0 is twice the average.
+Headings, fragments and non-English passages are not counted (the model learned English prose);
+how many were left out is in `excluded_*` columns.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+from ..records import PROSE_KINDS
+
+GROUPINGS = ("country", "country-year", "document")
+Z95 = 1.959963984540054
+UNKNOWN = "(unknown country)"
+
+
+class CompareError(ValueError):
+    pass
+
+
+@dataclass(frozen=True)
+class CompareOptions:
+    by: str = "country"
+    latest: bool = False
+    include_non_english: bool = False
+    include_headings: bool = False
+    evidence: int = 5
+
+    def __post_init__(self) -> None:
+        if self.by not in GROUPINGS:
+            raise CompareError(f"--by must be one of {', '.join(GROUPINGS)}, got {self.by!r}")
+        if self.evidence < 0:
+            raise CompareError("the number of evidence passages cannot be negative")
+
+
+def wilson(k: np.ndarray, n: np.ndarray, z: float = Z95) -> tuple[np.ndarray, np.ndarray]:
+    k = np.asarray(k, dtype=float)
+    n = np.asarray(n, dtype=float)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        p = np.where(n > 0, k / n, np.nan)
+        denom = 1 + z**2 / n
+        centre = (p + z**2 / (2 * n)) / denom
+        half = z * np.sqrt(p * (1 - p) / n + z**2 / (4 * n**2)) / denom
+    return np.clip(centre - half, 0, 1), np.clip(centre + half, 0, 1)
+
+
+def labels_of(tags: pd.DataFrame) -> list[str]:
+    labels = [c[2:] for c in tags.columns if c.startswith("p_")]
+    if not labels:
+        raise CompareError("the tags table has no p_<label> columns: is it the output of 'strategyscan tag'?")
+    return labels
+
+
+def prepare(tags: pd.DataFrame) -> pd.DataFrame:
+    """Fill the columns a comparison needs, whatever produced the table."""
+    missing = [c for c in ("text", "labels") if c not in tags.columns]
+    if missing:
+        raise CompareError(f"the tags table lacks column(s) {', '.join(missing)}")
+    t = tags.copy()
+    defaults = {"country": "", "iso3": "", "year": pd.NA, "doc_id": "", "file": "", "kind": "body",
+                "language": "en", "page": pd.NA, "passage_id": "", "model_id": ""}
+    for col, value in defaults.items():
+        if col not in t.columns:
+            t[col] = value
+    for col in ("country", "iso3", "doc_id", "file", "kind", "language", "labels", "text", "passage_id", "model_id"):
+        t[col] = t[col].fillna("").astype(str)
+    t["year"] = pd.to_numeric(t["year"], errors="coerce").astype("Int64")
+    if "words" not in t.columns:
+        t["words"] = t["text"].str.split().str.len()
+    t["words"] = pd.to_numeric(t["words"], errors="coerce").fillna(0).astype(int)
+    t.loc[t["doc_id"] == "", "doc_id"] = t["file"]
+    t["country"] = t["country"].where(t["country"] != "", UNKNOWN)
+    return t
+
+
+def _group_keys(t: pd.DataFrame, by: str) -> list[str]:
+    return {"country": ["country", "iso3"], "country-year": ["country", "iso3", "year"],
+            "document": ["country", "iso3", "year", "doc_id", "file"]}[by]
+
+
+def keep_latest(t: pd.DataFrame) -> pd.DataFrame:
+    """Each country's most recent document (ties: the longer one)."""
+    docs = (t.groupby(["country", "doc_id"], dropna=False)
+            .agg(year=("year", "max"), n=("text", "size")).reset_index())
+    docs["year_key"] = docs["year"].fillna(-1)
+    best = docs.sort_values(["country", "year_key", "n"], ascending=[True, False, False]).drop_duplicates("country")
+    return t[t["doc_id"].isin(best["doc_id"])]
+
+
+def counted_mask(t: pd.DataFrame, options: CompareOptions) -> pd.Series:
+    mask = pd.Series(True, index=t.index)
+    if not options.include_headings:
+        mask &= t["kind"].isin(PROSE_KINDS)
+    if not options.include_non_english:
+        mask &= t["language"].isin(["en", ""])
+    return mask
+
+
+def compare_table(tags: pd.DataFrame, options: CompareOptions = CompareOptions()) -> pd.DataFrame:
+    """One row per group with counts, shares, intervals, rates and emphasis per category."""
+    labels = labels_of(tags)
+    t = prepare(tags)
+    if options.latest:
+        t = keep_latest(t)
+    keys = _group_keys(t, options.by)
+    counted = counted_mask(t, options)
+    t["_counted"] = counted
+    t["_heading"] = ~t["kind"].isin(PROSE_KINDS)
+    t["_foreign"] = ~t["language"].isin(["en", ""])
+    decided = t["labels"].str.split("|")
+    for lab in labels:
+        t[f"_has_{lab}"] = decided.apply(lambda ls, lab=lab: lab in ls) & counted
+    t["_words"] = t["words"].where(counted, 0)
+
+    agg = {"documents": ("doc_id", "nunique"), "passages": ("_counted", "sum"), "words": ("_words", "sum"),
+           "excluded_headings": ("_heading", "sum"), "excluded_non_english": ("_foreign", "sum")}
+    for lab in labels:
+        agg[f"{lab}_passages"] = (f"_has_{lab}", "sum")
+    g = t.groupby(keys, dropna=False).agg(**agg).reset_index()
+    if options.by != "document":
+        years = t.groupby(keys, dropna=False)["year"].agg(["min", "max"]).reset_index()
+        g = g.merge(years.rename(columns={"min": "year_min", "max": "year_max"}), on=keys, how="left")
+
+    total_n = int(g["passages"].sum())
+    for lab in labels:
+        k = g[f"{lab}_passages"].to_numpy()
+        n = g["passages"].to_numpy()
+        with np.errstate(divide="ignore", invalid="ignore"):
+            share = np.where(n > 0, k / n, np.nan)
+        lo, hi = wilson(k, n)
+        corpus_share = g[f"{lab}_passages"].sum() / total_n if total_n else math.nan
+        g[f"{lab}_share"] = np.round(share, 4)
+        g[f"{lab}_share_lo"] = np.round(lo, 4)
+        g[f"{lab}_share_hi"] = np.round(hi, 4)
+        with np.errstate(divide="ignore", invalid="ignore"):
+            g[f"{lab}_per_10k_words"] = np.round(np.where(g["words"] > 0, k / g["words"] * 10_000, np.nan), 2)
+            g[f"{lab}_emphasis"] = np.round(share / corpus_share, 3) if corpus_share else np.nan
+    g["model_id"] = ",".join(sorted(set(t["model_id"]) - {""}))
+    return g.sort_values(keys).reset_index(drop=True)
+
+
+def long_form(table: pd.DataFrame, labels: list[str], by: str) -> pd.DataFrame:
+    """(group columns, category, metric, value): ready for plotting tools and spreadsheets."""
+    keys = [c for c in ("country", "iso3", "year", "doc_id", "file") if c in table.columns]
+    rows = []
+    metrics = ("passages", "share", "share_lo", "share_hi", "per_10k_words", "emphasis")
+    for _, row in table.iterrows():
+        base = {k: row[k] for k in keys}
+        base["group"] = group_name(row, by)
+        for lab in labels:
+            for metric in metrics:
+                col = f"{lab}_{metric}"
+                rows.append({**base, "category": lab, "metric": metric, "value": row[col]})
+    return pd.DataFrame(rows, columns=["group", *keys, "category", "metric", "value"])
+
+
+def group_name(row: pd.Series, by: str) -> str:
+    if by == "country":
+        return str(row["country"])
+    if by == "country-year":
+        year = row["year"]
+        return f"{row['country']} {year if pd.notna(year) else '(year unknown)'}"
+    return f"{row['country']} {row['year'] if pd.notna(row['year']) else ''} {row['file']}".replace("  ", " ")
+
+
+def evidence(tags: pd.DataFrame, options: CompareOptions = CompareOptions()) -> pd.DataFrame:
+    """For every group and category, the passages with the highest probability."""
+    labels = labels_of(tags)
+    t = prepare(tags)
+    if options.latest:
+        t = keep_latest(t)
+    t = t[counted_mask(t, options)]
+    keys = _group_keys(t, options.by)
+    cols = ["group", *keys, "category", "rank", "probability", "labelled", "file", "page", "passage_id", "text"]
+    if options.evidence == 0 or t.empty:
+        return pd.DataFrame(columns=cols)
+    frames = []
+    for lab in labels:
+        top = (t.sort_values(f"p_{lab}", ascending=False, kind="stable")
+               .groupby(keys, dropna=False, sort=False).head(options.evidence).copy())
+        top["category"] = lab
+        top["probability"] = top[f"p_{lab}"]
+        top["labelled"] = top["labels"].str.split("|").apply(lambda ls, lab=lab: lab in ls)
+        frames.append(top)
+    ev = pd.concat(frames, ignore_index=True)
+    ev["group"] = ev.apply(lambda r: group_name(r, options.by), axis=1)
+    ev = ev.sort_values(["group", "category", "probability"], ascending=[True, True, False], kind="stable")
+    ev["rank"] = ev.groupby(["group", "category"]).cumcount() + 1
+    return ev[cols].reset_index(drop=True)

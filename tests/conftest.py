@@ -1,0 +1,71 @@
+"""Shared fixtures. Tests that need ../shared skip where it is absent (a user's fresh clone);
+with STRATEGYSCAN_REQUIRE_SHARED=1 (set by .ci/run) a missing ../shared fails them instead."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+
+from strategyscan.paths import shared_dir
+
+REQUIRE_SHARED = os.environ.get("STRATEGYSCAN_REQUIRE_SHARED") == "1"
+
+
+def need_shared(*parts: str) -> Path:
+    path = shared_dir().joinpath(*parts)
+    if not path.exists():
+        message = f"{path} is absent: this test reads ../shared beside the repository"
+        if REQUIRE_SHARED:
+            pytest.fail(message + " (STRATEGYSCAN_REQUIRE_SHARED=1)")
+        pytest.skip(message)
+    return path
+
+
+@pytest.fixture
+def rendered_dir() -> Path:
+    return need_shared("corpora", "pdfs", "rendered")
+
+
+@pytest.fixture
+def bad_dir() -> Path:
+    return need_shared("corpora", "pdfs", "bad")
+
+
+@pytest.fixture
+def real_dir() -> Path:
+    return need_shared("corpora", "pdfs", "real")
+
+
+@pytest.fixture
+def ncss_dir() -> Path:
+    return need_shared("corpora", "ncss")
+
+
+@pytest.fixture(scope="session")
+def make_pdf():
+    """Build small PDFs with known content: running header, page-number footer, wrapped text."""
+    from fpdf import FPDF
+
+    def build(path: Path, pages: list[list[str]], header: str = "Republic of Testland - Cyber Strategy",
+              footer: str = "Page {page} of {pages}", hyphen_split: tuple[str, str] | None = None) -> Path:
+        pdf = FPDF(format="A4")
+        pdf.set_auto_page_break(False)
+        for number, paragraphs in enumerate(pages, start=1):
+            pdf.add_page()
+            pdf.set_font("Helvetica", size=8)
+            pdf.set_xy(20, 10)
+            pdf.cell(0, 5, header)
+            pdf.set_xy(20, 285)
+            pdf.cell(0, 5, footer.format(page=number, pages=len(pages)))
+            pdf.set_font("Helvetica", size=11)
+            pdf.set_xy(20, 25)
+            for para in paragraphs:
+                pdf.set_x(20)
+                pdf.multi_cell(170, 6, para)
+                pdf.ln(4)
+        pdf.output(str(path))
+        return path
+
+    return build
