@@ -17,6 +17,7 @@ install: $(VENV)/.installed
 ## run the whole pipeline (ingest, tag, compare) on the built-in sample
 run: install
 	$(BIN)/strategyscan run corpora/samples --out $(OUT)
+	@echo "open $(OUT)/report.html in a browser"
 
 demo: run
 

@@ -96,8 +96,6 @@ class LocalExecutor:
 
 @register_executor("local")
 def _local(workers: int = 0, scheduler: str | None = None) -> Executor:
-    if scheduler:
-        raise ValueError("--scheduler goes with --executor dask")
     return LocalExecutor(workers)
 
 
@@ -146,9 +144,16 @@ def _dask(workers: int = 0, scheduler: str | None = None) -> Executor:
     return DaskExecutor(workers, scheduler)
 
 
+def check_executor(name: str, workers: int = 0, scheduler: str | None = None) -> None:
+    """Validate executor options before any work starts."""
+    if name not in EXECUTORS:
+        raise ValueError(f"unknown executor {name!r}; choose one of {', '.join(sorted(EXECUTORS))}")
+    if workers < 0:
+        raise ValueError(f"workers must be 0 (one per core) or more, got {workers}")
+    if scheduler and name != "dask":
+        raise ValueError("--scheduler goes with --executor dask")
+
+
 def make_executor(name: str = "local", workers: int = 0, scheduler: str | None = None) -> Executor:
-    try:
-        factory = EXECUTORS[name]
-    except KeyError:
-        raise ValueError(f"unknown executor {name!r}; choose one of {', '.join(sorted(EXECUTORS))}") from None
-    return factory(workers=workers, scheduler=scheduler)
+    check_executor(name, workers, scheduler)
+    return EXECUTORS[name](workers=workers, scheduler=scheduler)

@@ -16,8 +16,8 @@ from pathlib import Path
 import pandas as pd
 
 from .cache import Cache, entry_key
-from .executors import TaskFailed, make_executor
-from .ingest import IngestOptions, discover, file_hash, ingest_file
+from .executors import TaskFailed, check_executor, make_executor
+from .ingest import IngestOptions, SourceError, discover, file_hash, ingest_file
 from .ingest.metadata import Meta, read_manifest
 from .outputs import atomic_path, ensure_writable_dir, write_csv
 from .records import Document, IngestResult, Passage
@@ -105,14 +105,17 @@ def ingest(sources: list[str | os.PathLike], out: str | os.PathLike | None = Non
            max_pages: int = 1000, time_limit: float = 120.0, progress: Progress | None = None) -> IngestOutput:
     """Ingest files and folders into `out/passages.csv|parquet` and `out/documents.csv`."""
     options = IngestOptions(engine=engine, max_pages=max_pages, time_limit=time_limit)
+    check_executor(executor, workers, scheduler)
+    out_dir = ensure_writable_dir(out) if out is not None else None
     files = discover(list(sources))
+    if not files:
+        raise SourceError(f"no .pdf or .txt files in {', '.join(map(str, sources))}")
     metas: dict[str, Meta] = {}
     for source in sources:  # a folder may carry its own manifest.csv; an explicit one wins
         if Path(source).is_dir() and (Path(source) / "manifest.csv").is_file():
             metas.update(read_manifest(Path(source) / "manifest.csv"))
     if manifest:
         metas.update(read_manifest(manifest))
-    out_dir = ensure_writable_dir(out) if out is not None else None
     store = Cache(out_dir / ".cache") if (cache and out_dir is not None) else None
 
     results: dict[int, IngestResult] = {}
@@ -296,7 +299,7 @@ def compare(tags: pd.DataFrame | str | os.PathLike, out: str | os.PathLike | Non
             include_headings: bool = False, report: bool = True) -> CompareOutput:
     """Per-group emphasis tables, evidence passages and (with `out`) CSVs, PNGs and report.html."""
     from .classify.taxonomy import load_taxonomy
-    from .compare import CompareOptions, compare_table, long_form
+    from .compare import CompareError, CompareOptions, compare_table, long_form
     from .compare import evidence as evidence_fn
     from .compare.aggregate import labels_of
 
@@ -304,6 +307,8 @@ def compare(tags: pd.DataFrame | str | os.PathLike, out: str | os.PathLike | Non
                              include_headings=include_headings, evidence=evidence)
     frame = tags if isinstance(tags, pd.DataFrame) else read_table(tags)
     labels = labels_of(frame)
+    if frame.empty:
+        raise CompareError("the tags table has no passages to compare")
     for lab in labels:
         frame[f"p_{lab}"] = pd.to_numeric(frame[f"p_{lab}"], errors="coerce").fillna(0.0)
     table = compare_table(frame, options)
@@ -346,6 +351,7 @@ def run(sources: list[str | os.PathLike], out: str | os.PathLike, *, model: str 
     from .compare import CompareOptions
 
     CompareOptions(by=by)  # validate before the long work
+    check_executor(executor, workers, scheduler)
     out_dir = ensure_writable_dir(out)
     ingested = ingest(sources, out_dir, workers=workers, executor=executor, scheduler=scheduler,
                       progress=progress, **ingest_options)

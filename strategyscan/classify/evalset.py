@@ -33,7 +33,7 @@ def load_evalset(paths: list[str | Path] | None = None, root: Path | None = None
     if not root.is_dir():
         raise SharedDataMissing(f"{root} is not there: the evaluation set resolves against ../shared")
     taxonomy = load_taxonomy()
-    files = [Path(p) for p in (paths or sorted(glob.glob(str(EVAL / "*.csv"))))]
+    files = [Path(p) for p in (paths or sorted(glob.glob(str(EVAL / "real_*.csv"))))]
     cache: dict[str, str] = {}
     out: list[LabelledPassage] = []
     seen: set[tuple[str, int, int]] = set()

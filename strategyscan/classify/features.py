@@ -11,7 +11,7 @@ import re
 
 from sklearn.base import BaseEstimator, TransformerMixin
 
-from ..ingest.metadata import _name_regex, fold
+from ..ingest.metadata import _name_regex, fold, trie_pattern
 
 COUNTRY_TOKEN = "xcountryx"
 YEAR_TOKEN = "xyearx"
@@ -41,8 +41,7 @@ _MULTI = ["costa rican", "south african", "sri lankan", "saudi arabian", "new ze
 
 @functools.lru_cache(maxsize=1)
 def _demonym_regex() -> re.Pattern[str]:
-    words = sorted(set(DEMONYMS) | set(_MULTI), key=len, reverse=True)
-    return re.compile(r"\b(" + "|".join(re.escape(w) for w in words) + r")s?\b")
+    return re.compile(r"\b(" + trie_pattern(sorted(set(DEMONYMS) | set(_MULTI))) + r")s?\b")
 
 
 _YEAR_RE = re.compile(r"\b(?:19|20)\d{2}\b")
@@ -58,26 +57,32 @@ def mask(text: str) -> str:
 
 @functools.lru_cache(maxsize=1)
 def lemmatizer():
-    """Blank English pipeline with lookup lemmas (spacy-lookups-data): no model download."""
+    """spaCy's English tokenizer and its lookup lemma table (spacy-lookups-data): no model
+    download. The table is what spaCy's lookup-mode lemmatizer consults; reading it directly
+    skips building a Doc per passage twice."""
     import spacy
 
     nlp = spacy.blank("en")
     nlp.add_pipe("lemmatizer", config={"mode": "lookup"})
     nlp.initialize()
-    return nlp
+    table = nlp.get_pipe("lemmatizer").lookups.get_table("lemma_lookup")
+    return nlp.tokenizer, table
 
 
-def lemmatise(texts: list[str], batch_size: int = 512) -> list[str]:
+def lemmatise(texts: list[str], batch_size: int = 1000) -> list[str]:
+    """Lower-case lemmas of already folded text; numbers become one token."""
+    tokenizer, table = lemmatizer()
     out = []
-    for doc in lemmatizer().pipe(texts, batch_size=batch_size):
+    for doc in tokenizer.pipe(texts, batch_size=batch_size):
         tokens = []
         for tok in doc:
             if tok.is_punct or tok.is_space:
                 continue
-            if tok.like_num and tok.lower_ not in (COUNTRY_TOKEN, YEAR_TOKEN):
+            text = tok.lower_
+            if tok.like_num:
                 tokens.append(NUMBER_TOKEN)
             else:
-                tokens.append((tok.lemma_ or tok.lower_).lower())
+                tokens.append(table.get(text, text))
         out.append(" ".join(tokens))
     return out
 

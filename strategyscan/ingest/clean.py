@@ -16,6 +16,8 @@ from dataclasses import dataclass
 from .lines import Line, Page
 
 CLEANING_VERSION = "1"
+#: The synthetic line pitch the text reader gives lines (blank lines add one more).
+TEXT_LINE_PITCH = 12.0
 
 _SOFT = "\ufffe\x02\u00ad"
 _TERMINAL = tuple(".!?:;")
@@ -56,13 +58,25 @@ def body_size(lines: list[Line]) -> float:
     return weights.most_common(1)[0][0] if weights else 10.0
 
 
-def _edge_lines(page: Page, count: int = 2) -> list[Line]:
-    """Lines where running headers and footers live: the page margins, or (for text without
-    geometry) the first and last lines of a page."""
+def _edge_lines(page: Page, leading: float, count: int = 2) -> list[Line]:
+    """Lines where running headers and footers live: set apart in the page margins, or (for
+    text without geometry) the first and last lines of a page."""
     ordered = sorted(page.lines, key=lambda ln: ln.top)
     if not page.height:
         return ordered[:count] + ordered[-count:]
-    return [ln for ln in ordered if ln.top < 0.1 * page.height or ln.bottom > 0.9 * page.height]
+    edge = []
+    for i, ln in enumerate(ordered):
+        if ln.top < 0.1 * page.height:
+            inner = ordered[i + 1] if i + 1 < len(ordered) else None
+            gap = inner.top - ln.bottom if inner else page.height
+        elif ln.bottom > 0.9 * page.height:
+            inner = ordered[i - 1] if i > 0 else None
+            gap = ln.top - inner.bottom if inner else page.height
+        else:
+            continue
+        if gap > 1.5 * leading or _PAGE_NUMBER_RE.match(ln.text):
+            edge.append(ln)
+    return edge
 
 
 def find_boilerplate(pages: list[Page]) -> set[int]:
@@ -70,7 +84,10 @@ def find_boilerplate(pages: list[Page]) -> set[int]:
     if not pages:
         return set()
     seen: Counter[str] = Counter()
-    edges = [_edge_lines(page) for page in pages]
+    lines = [ln for page in pages for ln in page.lines]
+    heights = sorted(ln.height for ln in lines)
+    leading = max(_pitch(lines) - heights[len(heights) // 2], 1.0) if lines else 1.0
+    edges = [_edge_lines(page, leading) for page in pages]
     for edge in edges:
         for shape in {_shape(ln.text) for ln in edge}:
             seen[shape] += 1
@@ -130,7 +147,8 @@ def _pitch(lines: list[Line]) -> float:
     if not steps:
         return 12.0
     steps.sort()
-    return steps[len(steps) // 4]  # lower quartile: paragraph gaps must not inflate the line pitch
+    # paragraph gaps must not inflate the line pitch: the lower quartile, or the minimum when few
+    return steps[len(steps) // 4] if len(steps) >= 8 else steps[0]
 
 
 def _starts_item(text: str) -> bool:
@@ -197,9 +215,8 @@ def _vocabulary(lines: list[Line]) -> set[str]:
 
 def _kind(text: str, n_lines: int, size: float, body: float) -> str:
     words = len(text.split())
-    visible = [ch for ch in text if not ch.isspace()]
-    if visible and sum(ch.isalpha() for ch in visible) < 0.5 * len(visible):
-        return "fragment"  # figures, chart axes, tables of numbers
+    if alpha_share(text) < 0.5 or len(text) < 2.5 * words:
+        return "fragment"  # figures, chart axes, tables of numbers, "s p a c e d" junk
     if _NUMBERED_RE.match(text) and words <= 10 and not text.endswith((".", ";", ",", ":")):
         return "heading"  # "2. Threat landscape"
     if _starts_item(text):
@@ -236,7 +253,8 @@ def paragraphs(pages: list[Page]) -> list[Paragraph]:
     kept = [ln for ln in kept if id(ln) not in toc]
     if not kept:
         return []
-    pitch = _pitch(kept)
+    geometry = any(page.height for page in pages)
+    pitch = _pitch(kept) if geometry else TEXT_LINE_PITCH
     right = _column_right(kept)
     vocab = _vocabulary(kept)
 
@@ -264,13 +282,21 @@ def paragraphs(pages: list[Page]) -> list[Paragraph]:
     return out
 
 
-def letter_share(pages: list[Page]) -> float:
-    """Share of letters among visible characters: low on text layers that decode to junk."""
-    letters = visible = 0
+def alpha_share(text: str) -> float:
+    """Share of letters among non-space characters (C-speed: map over the string)."""
+    visible = "".join(text.split())
+    return sum(map(str.isalpha, visible)) / len(visible) if visible else 0.0
+
+
+def letter_share(pages: list[Page], sample: int = 200_000) -> float:
+    """Share of letters among visible characters: low on text layers that decode to junk.
+    A sample of the text decides; reading all of a 600-page file adds nothing."""
+    parts: list[str] = []
+    size = 0
     for page in pages:
         for ln in page.lines:
-            for ch in ln.text:
-                if not ch.isspace():
-                    visible += 1
-                    letters += ch.isalpha()
-    return letters / visible if visible else 0.0
+            parts.append(ln.text)
+            size += len(ln.text)
+        if size > sample:
+            break
+    return alpha_share(" ".join(parts))

@@ -37,11 +37,13 @@ def _clearly_english(text: str) -> bool:
 
 
 def passage_language(text: str, document_language: str) -> str:
-    """Short passages inherit the document's language rather than a noisy guess."""
+    """A passage inherits its document's language unless it gives reason to doubt it: short
+    passages are too noisy to tell, and the model is consulted only where English-ness and the
+    document's language disagree."""
     if len(text) < MIN_PASSAGE_CHARS:
         return document_language
-    if document_language == "en" and _clearly_english(text):
-        return "en"
+    if _clearly_english(text) == (document_language == "en"):
+        return document_language
     lang, prob = detect(text)
     if lang != document_language and prob < 0.9:
         return document_language

@@ -84,11 +84,30 @@ def _name_table() -> dict[str, str]:
     return table
 
 
+def trie_pattern(words: list[str]) -> str:
+    """One regex alternation shaped as a trie: hundreds of names cost little more than one."""
+    trie: dict = {}
+    for word in words:
+        node = trie
+        for ch in word:
+            node = node.setdefault(ch, {})
+        node[""] = {}
+
+    def build(node: dict) -> str:
+        end = "" in node
+        branches = [re.escape(ch) + build(child) for ch, child in sorted(node.items()) if ch]
+        if not branches:
+            return ""
+        body = branches[0] if len(branches) == 1 and not end else "(?:" + "|".join(branches) + ")"
+        return f"(?:{body})?" if end else body
+
+    return build(trie)
+
+
 @functools.lru_cache(maxsize=1)
 def _name_regex() -> re.Pattern[str]:
-    names = sorted((n for n in _name_table() if len(n) > 3 and n not in _UPPER_ONLY and n != "america"),
-                   key=len, reverse=True)
-    return re.compile(r"\b(" + "|".join(re.escape(n) for n in names) + r")\b")
+    names = [n for n in _name_table() if len(n) > 3 and n not in _UPPER_ONLY and n != "america"]
+    return re.compile(r"\b(" + trie_pattern(names) + r")\b")
 
 
 def lookup(name: str) -> str:

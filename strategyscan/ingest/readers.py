@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Protocol
 
+from .clean import TEXT_LINE_PITCH
 from .lines import Line, Page, ReadError
 
 PDF_MAGIC = b"%PDF-"
@@ -239,7 +240,7 @@ class TextDocument:
                 stripped = raw.strip()
                 if stripped:
                     indent = float(len(raw) - len(raw.lstrip()))
-                    lines.append(Line(index + 1, stripped, row * 12.0, row * 12.0 + 10.0,
+                    lines.append(Line(index + 1, stripped, row * TEXT_LINE_PITCH, row * TEXT_LINE_PITCH + 10.0,
                                       indent * 5.0, (indent + len(stripped)) * 5.0, 10.0))
             yield Page(index + 1, 0.0, 0.0, lines)
 

@@ -1,0 +1,214 @@
+"""The classifier: labelled data at the door, the estimator, persistence, explanations, quality."""
+
+from __future__ import annotations
+
+import json
+import random
+
+import numpy as np
+import pytest
+
+from strategyscan.classify import (
+    LabelledDataError,
+    ModelError,
+    evaluate,
+    load_model,
+    load_taxonomy,
+    read_labelled,
+    save_model,
+    shipped_corpus_files,
+    train,
+)
+from strategyscan.classify.features import COUNTRY_TOKEN, YEAR_TOKEN, mask
+from strategyscan.classify.labelled import label_matrix
+from strategyscan.classify.model import PassageClassifier
+
+LABELS = load_taxonomy().labels
+
+
+@pytest.fixture(scope="module")
+def corpus():
+    return read_labelled(shipped_corpus_files())
+
+
+@pytest.fixture(scope="module")
+def small_model(corpus):
+    items = random.Random(0).sample(corpus, 900)
+    return train(items, folds=3)
+
+
+@pytest.fixture(scope="module")
+def shipped():
+    return load_model()
+
+
+def write(tmp_path, text):
+    path = tmp_path / "labelled.csv"
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+# -- the shipped corpus ---------------------------------------------------------------------------
+
+
+def test_shipped_corpus_meets_its_brief(corpus):
+    Y = label_matrix(corpus, LABELS)
+    assert len(corpus) >= 2000
+    assert Y.sum(0).min() >= 200, dict(zip(LABELS, Y.sum(0)))
+    assert (Y.sum(1) == 0).sum() >= 600
+    assert (Y.sum(1) >= 2).sum() >= 250
+
+
+# -- labelled files are validated at the door ----------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("content", "message"),
+    [
+        ("words,tags\nx,cbm\n", "missing column(s) labels, text"),
+        ("text,labels\nWe will deter attacks.,deterence\n", "row 2: unknown label 'deterence'"),
+        ("text,labels\n,cbm\n", "row 2: empty text"),
+        ("text,labels\nA passage here.,cbm\na passage here. ,norms\n", "row 3: duplicate of"),
+    ],
+)
+def test_bad_labelled_files_name_the_row_and_value(tmp_path, content, message):
+    with pytest.raises(LabelledDataError, match=message.replace("(", r"\(").replace(")", r"\)")):
+        read_labelled([write(tmp_path, content)])
+
+
+def test_exact_duplicates_are_kept_once_and_empty_labels_mean_none(tmp_path):
+    items = read_labelled([write(tmp_path, "text,labels\nSame text.,cbm\nSame text.,cbm\nOther.,\n")])
+    assert [(i.text, set(i.labels)) for i in items] == [("Same text.", {"cbm"}), ("Other.", set())]
+
+
+# -- the estimator ------------------------------------------------------------------------------
+
+
+def test_masking_hides_countries_demonyms_and_years():
+    masked = mask("The Kenyan Government and the United Kingdom signed in 2016; Côte d'Ivoire joined.")
+    assert "kenya" not in masked and "kingdom" not in masked and "2016" not in masked and "ivoire" not in masked
+    assert masked.count(COUNTRY_TOKEN) == 3 and YEAR_TOKEN in masked
+
+
+def test_predictions_do_not_depend_on_the_country_named(shipped):
+    model, _ = shipped
+    base = "{} will designate a 24/7 point of contact for exchanges with foreign counterparts in {}."
+    variants = [base.format(c, y) for c, y in [("Kenya", 2014), ("France", 2021), ("Japan", 2009)]]
+    proba = model.predict_proba(variants)
+    assert np.allclose(proba, proba[0])
+
+
+def test_predict_proba_has_one_column_per_label(small_model):
+    proba = small_model.model.predict_proba(["We will train judges.", "Rain fell."])
+    assert proba.shape == (2, len(LABELS))
+    assert ((proba >= 0) & (proba <= 1)).all()
+
+
+def test_parameters_are_validated_at_fit():
+    with pytest.raises(ValueError, match="C must be a positive number"):
+        PassageClassifier(C=-1).fit(["a b", "c d"], np.array([[1, 0, 0, 0, 0], [0, 1, 1, 1, 1]]))
+    with pytest.raises(ValueError, match="needs both positive and negative"):
+        PassageClassifier().fit(["a b", "c d"], np.array([[1, 0, 0, 0, 0], [1, 1, 1, 1, 1]]))
+
+
+def test_thresholds_come_from_cross_validation_and_live_in_the_model(small_model, tmp_path):
+    card = small_model.card
+    assert set(card["thresholds"]) == set(LABELS)
+    assert list(small_model.model.thresholds_) == [card["thresholds"][lab] for lab in LABELS]
+    assert card["cross_validation"]["folds"] == 3
+    save_model(small_model.model, card, tmp_path / "m")
+    loaded, loaded_card = load_model(tmp_path / "m")
+    assert loaded_card == json.loads(json.dumps(card))
+    texts = ["We will impose costs on those who attack us.", "Data must stay on national territory."]
+    assert np.allclose(loaded.predict_proba(texts), small_model.model.predict_proba(texts))
+    assert (loaded.predict(texts) == small_model.model.predict(texts)).all()
+
+
+def test_model_id_is_deterministic(corpus):
+    items = random.Random(1).sample(corpus, 400)
+    a, b = train(items, folds=2), train(list(reversed(items)), folds=2)
+    assert a.card["model_id"] == b.card["model_id"]
+    assert a.card["training_data"]["hash"] == b.card["training_data"]["hash"]
+
+
+class Gadget:  # a type no trusted list knows
+    pass
+
+
+def test_loading_refuses_untrusted_types(small_model, tmp_path):
+    import skops.io as sio
+
+    model = small_model.model
+    model.gadget_ = Gadget()
+    try:
+        save_model(model, small_model.card, tmp_path / "evil")
+    finally:
+        del model.gadget_
+    with pytest.raises(ModelError, match="outside the trusted list: .*Gadget"):
+        load_model(tmp_path / "evil")
+    assert sio.get_untrusted_types(file=tmp_path / "evil" / "model.skops")
+
+
+def test_missing_or_broken_model_folders_are_clear_errors(tmp_path):
+    with pytest.raises(ModelError, match="model.skops is missing"):
+        load_model(tmp_path)
+    (tmp_path / "model.skops").write_bytes(b"not a zip")
+    (tmp_path / "card.json").write_text("{}")
+    with pytest.raises(ModelError, match="cannot load"):
+        load_model(tmp_path)
+
+
+def test_explanations_name_the_terms_that_raised_a_label(shipped):
+    model, _ = shipped
+    terms = dict(model.explain("Those who attack our networks will face consequences, including offensive "
+                               "cyber operations and sanctions.")["deterrence"])
+    assert terms and all(v > 0 for v in terms.values())
+    assert any(t in " ".join(terms) for t in ("offensive", "sanction", "consequence", "attack"))
+
+
+# -- the shipped model --------------------------------------------------------------------------
+
+
+def test_shipped_card_describes_the_model(shipped):
+    model, card = shipped
+    assert card["labels"] == LABELS == list(model.labels)
+    assert card["model_id"].startswith("ss-")
+    for key in ("training_data", "cross_validation", "versions", "created", "thresholds"):
+        assert key in card
+    assert {m["label"] for m in card["cross_validation"]["labels"]} == set(LABELS)
+
+
+def test_shipped_model_tags_the_codebook_examples(shipped):
+    model, _ = shipped
+    examples = {
+        "We will fund scholarships and a national cyber range to train 5,000 security professionals by 2025.":
+            {"capacity_building"},
+        "The government will designate a 24/7 point of contact for exchanges with foreign counterparts "
+        "during cyber incidents.": {"cbm"},
+        "We reaffirm that existing international law, including the UN Charter, applies to state conduct "
+        "in cyberspace.": {"norms"},
+        "Those who attack our networks will face consequences, including through our offensive cyber "
+        "capabilities.": {"deterrence"},
+        "Cyberspace is an extension of national territory, and the state exercises full sovereignty over "
+        "its information space.": {"sovereignty"},
+        "Malicious cyber activity cost the economy an estimated 2% of GDP last year.": set(),
+    }
+    predicted = model.predict(list(examples))
+    for (text, expected), row in zip(examples.items(), predicted):
+        assert {lab for lab, d in zip(LABELS, row) if d} == expected, text
+
+
+def test_shipped_model_beats_keywords_on_real_sentences(shipped, ncss_dir):
+    from strategyscan.classify.baseline import KeywordBaseline
+    from strategyscan.classify.evalset import load_evalset
+    from strategyscan.classify.metrics import report
+
+    model, _ = shipped
+    items = load_evalset()
+    assert len(items) >= 300
+    Y = label_matrix(items, LABELS)
+    texts = [i.text for i in items]
+    ours = evaluate(items, model)
+    keywords = report(Y, KeywordBaseline().fit().predict(texts), LABELS)
+    assert ours.macro_f1 >= keywords.macro_f1 + 0.08, (ours.macro_f1, keywords.macro_f1)
+    assert min(m.f1 for m in ours.labels) >= 0.55, [(m.label, m.f1) for m in ours.labels]

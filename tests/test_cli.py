@@ -1,0 +1,127 @@
+"""The CLI as a user meets it: documented commands, clear errors, exit codes, no tracebacks."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+
+import pandas as pd
+import pytest
+from typer.testing import CliRunner
+
+from strategyscan.cli import app
+
+runner = CliRunner()
+
+PARA = ("The Government will establish a national computer emergency response team and train two hundred "
+        "incident handlers to coordinate the response to attacks on critical infrastructure.")
+
+
+def cli(*args: str):
+    return runner.invoke(app, [str(a) for a in args])
+
+
+@pytest.fixture
+def batch(tmp_path, make_pdf):
+    src = tmp_path / "in"
+    src.mkdir()
+    make_pdf(src / "KEN_2014_strategy.pdf", [[PARA], [PARA]])
+    (src / "empty.pdf").write_bytes(b"")
+    (src / "fake.pdf").write_text("not a pdf\n")
+    (src / "sub").mkdir()
+    (src / "sub" / "GHA_2015_notes.txt").write_text(PARA + "\n", encoding="utf-8")
+    return src
+
+
+def test_ingest_reports_every_file_and_goes_on_without_tracebacks(batch, tmp_path):
+    out = tmp_path / "out"
+    proc = subprocess.run([sys.executable, "-m", "strategyscan.cli", "ingest", str(batch), "--out", str(out),
+                           "--workers", "2"], capture_output=True, text=True, timeout=300)
+    assert proc.returncode == 0, proc.stderr
+    assert "Traceback" not in proc.stderr + proc.stdout
+    docs = pd.read_csv(out / "documents.csv", keep_default_na=False).set_index("file")
+    statuses = {name.split("/")[-1]: row["status"] for name, row in docs.iterrows()}
+    assert statuses == {"KEN_2014_strategy.pdf": "ok", "empty.pdf": "error", "fake.pdf": "error",
+                        "GHA_2015_notes.txt": "ok"}
+    passages = pd.read_csv(out / "passages.csv", keep_default_na=False)
+    assert set(passages.columns) >= {"passage_id", "doc_id", "file", "country", "iso3", "year", "language",
+                                     "page", "text"}
+    assert pd.read_parquet(out / "passages.parquet")["passage_id"].tolist() == passages["passage_id"].tolist()
+    strict = subprocess.run([sys.executable, "-m", "strategyscan.cli", "ingest", str(batch), "--out", str(out),
+                             "--strict", "-q"], capture_output=True, text=True, timeout=300)
+    assert strict.returncode == 1 and "Traceback" not in strict.stderr
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["ingest", "/no/such/folder", "--out", "{tmp}/o"], "no such file or folder"),
+        (["ingest", "{tmp}", "--out", "{tmp}/blocker/o"], "a file stands where a folder is needed"),
+        (["ingest", "{tmp}", "--out", "{tmp}/o", "--engine", "acrobat"], "unknown engine 'acrobat'"),
+        (["compare", "{tmp}/blocker", "--out", "{tmp}/o", "--by", "planet"], "--by must be one of"),
+        (["tag", "{tmp}/notext.csv", "--out", "{tmp}/o"], "has no 'text' column"),
+        (["tag", "{tmp}/good.csv", "--out", "{tmp}/o", "--model", "{tmp}"], "card.json is missing"),
+        (["ingest", "{tmp}/empty_dir", "--out", "{tmp}/o"], "no .pdf or .txt files in"),
+        (["run", "{tmp}", "--out", "{tmp}/o", "--executor", "spark"], "unknown executor 'spark'"),
+    ],
+)
+def test_user_mistakes_are_one_clear_line_and_exit_2(tmp_path, args, message):
+    (tmp_path / "blocker").write_text("a file, not a folder")
+    (tmp_path / "notext.csv").write_text("body\nhello\n")
+    (tmp_path / "good.csv").write_text("text\nWe will train judges.\n")
+    (tmp_path / "empty_dir").mkdir()
+    result = cli(*(a.format(tmp=tmp_path) for a in args))
+    assert result.exit_code == 2, result.output
+    assert message in " ".join(result.output.split())
+    assert "Traceback" not in result.output
+
+
+def test_tag_carries_every_input_column_through(tmp_path):
+    src = tmp_path / "passages.csv"
+    pd.DataFrame({"id": ["a", "b"], "source": ["x", "y"],
+                  "text": ["We will impose costs on states that attack us, including sanctions.",
+                           "Rainfall was average this year."]}).to_csv(src, index=False)
+    result = cli("tag", src, "--out", tmp_path / "o")
+    assert result.exit_code == 0, result.output
+    tags = pd.read_csv(tmp_path / "o" / "tags.csv", keep_default_na=False)
+    assert list(tags.columns[:3]) == ["id", "source", "text"]
+    assert {f"p_{lab}" for lab in ("capacity_building", "cbm", "norms", "deterrence", "sovereignty")} <= set(tags)
+    assert "deterrence" in tags.loc[0, "labels"].split("|")
+    assert tags.loc[1, "labels"] == ""
+    assert tags["model_id"].str.startswith("ss-").all()
+
+
+def test_train_refuses_a_bad_file_naming_row_and_value(tmp_path):
+    bad = tmp_path / "mine.csv"
+    bad.write_text("text,labels\nWe will deter attacks by imposing costs.,deterrence|diplomacy\n")
+    result = cli("train", bad, "--out", tmp_path / "m")
+    assert result.exit_code == 2
+    assert "row 2: unknown label 'diplomacy'" in result.output
+    assert not (tmp_path / "m").exists()
+
+
+def test_evaluate_json_gives_per_label_metrics(tmp_path):
+    labelled = tmp_path / "gold.csv"
+    labelled.write_text(
+        "text,labels\n"
+        "We will designate a 24/7 point of contact for foreign CERTs during incidents.,cbm\n"
+        '"International law, including the UN Charter, applies in cyberspace.",norms\n'
+        "Those who attack us will face consequences including offensive cyber operations.,deterrence\n"
+        "Malicious activity cost the economy 2% of GDP last year.,\n")
+    result = cli("evaluate", labelled, "--json")
+    assert result.exit_code == 0, result.output
+    data = json.loads(result.output)
+    assert data["n"] == 4 and 0 <= data["macro_f1"] <= 1
+    assert {m["label"] for m in data["labels"]} == {"capacity_building", "cbm", "norms", "deterrence",
+                                                     "sovereignty"}
+    assert set(data["confusion"]["cbm"]) >= {"cbm", "none"}
+    assert all({"precision", "recall", "f1", "kappa"} <= set(m) for m in data["labels"])
+
+
+def test_explain_shows_probabilities_and_terms():
+    result = cli("explain", "Those who attack our networks will face consequences, including sanctions.")
+    assert result.exit_code == 0, result.output
+    output = " ".join(result.output.split())
+    deterrence = output[output.index("deterrence p="):output.index("sovereignty p=")]
+    assert "yes" in deterrence and "sanction" in deterrence

@@ -1,0 +1,120 @@
+"""Aggregation on hand-built tag tables whose right answers are known."""
+
+from __future__ import annotations
+
+import re
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from strategyscan import pipeline
+from strategyscan.compare import CompareError, CompareOptions, compare_table, evidence, long_form
+from strategyscan.compare.aggregate import wilson
+
+LABELS = ["capacity_building", "cbm", "norms", "deterrence", "sovereignty"]
+
+
+def tags(rows: list[tuple]) -> pd.DataFrame:
+    """rows: (country, iso3, year, doc_id, kind, language, words, labels, p_norms)"""
+    records = []
+    for i, (country, iso3, year, doc, kind, lang, words, labels, p) in enumerate(rows):
+        rec = {"passage_id": f"{doc}-{i}", "doc_id": doc, "file": f"{doc}.pdf", "page": 1 + i % 3,
+               "country": country, "iso3": iso3, "year": year, "kind": kind, "language": lang,
+               "words": words, "text": f"passage {i} of {doc}", "labels": labels, "model_id": "ss-test"}
+        for lab in LABELS:
+            rec[f"p_{lab}"] = p if lab == "norms" else (0.9 if lab in labels.split("|") else 0.1)
+        records.append(rec)
+    return pd.DataFrame(records)
+
+
+@pytest.fixture
+def frame():
+    rows = []
+    # Aurelia: 2 documents, 10 body passages, 6 about norms; plus a heading and a French passage
+    for i in range(10):
+        rows.append(("Aurelia", "", 2020 if i < 5 else 2022, "aur20" if i < 5 else "aur22", "body", "en", 20,
+                     "norms" if i < 6 else "capacity_building", 0.5 + i / 100))
+    rows.append(("Aurelia", "", 2020, "aur20", "heading", "en", 3, "norms", 0.99))
+    rows.append(("Aurelia", "", 2020, "aur20", "body", "fr", 20, "norms", 0.98))
+    # Kestria: 10 passages, 1 about norms
+    for i in range(10):
+        rows.append(("Kestria", "KST", 2019, "kes", "body", "en", 10, "norms" if i == 0 else "", 0.2))
+    return tags(rows)
+
+
+def test_shares_counts_rates_and_emphasis(frame):
+    table = compare_table(frame).set_index("country")
+    a, k = table.loc["Aurelia"], table.loc["Kestria"]
+    assert (a["documents"], a["passages"], a["words"]) == (2, 10, 200)
+    assert (a["excluded_headings"], a["excluded_non_english"]) == (1, 1)
+    assert a["norms_passages"] == 6 and a["norms_share"] == pytest.approx(0.6)
+    assert k["norms_share"] == pytest.approx(0.1)
+    assert a["norms_per_10k_words"] == pytest.approx(6 / 200 * 10_000)
+    corpus = 7 / 20
+    assert a["norms_emphasis"] == pytest.approx(0.6 / corpus, abs=1e-3)
+    assert k["norms_emphasis"] == pytest.approx(0.1 / corpus, abs=1e-3)
+    assert a["norms_share_lo"] < 0.6 < a["norms_share_hi"]
+    assert set(table["model_id"]) == {"ss-test"}
+
+
+def test_wilson_interval_matches_the_textbook_case():
+    lo, hi = wilson(np.array([6]), np.array([10]))
+    assert (round(float(lo[0]), 4), round(float(hi[0]), 4)) == (0.3127, 0.8318)
+    lo, hi = wilson(np.array([0]), np.array([25]))
+    assert lo[0] == pytest.approx(0, abs=1e-12) and 0.1 < hi[0] < 0.15
+
+
+def test_headings_and_foreign_passages_can_be_counted_on_request(frame):
+    table = compare_table(frame, CompareOptions(include_headings=True, include_non_english=True))
+    assert table.set_index("country").loc["Aurelia", "passages"] == 12
+
+
+def test_grouping_by_country_year_document_and_latest(frame):
+    by_year = compare_table(frame, CompareOptions(by="country-year"))
+    assert sorted(zip(by_year["country"], by_year["year"])) == [
+        ("Aurelia", 2020), ("Aurelia", 2022), ("Kestria", 2019)]
+    by_doc = compare_table(frame, CompareOptions(by="document"))
+    assert sorted(by_doc["doc_id"]) == ["aur20", "aur22", "kes"]
+    latest = compare_table(frame, CompareOptions(latest=True)).set_index("country")
+    assert latest.loc["Aurelia", "passages"] == 5  # only the 2022 document
+    with pytest.raises(CompareError, match="--by must be one of"):
+        CompareOptions(by="continent")
+
+
+def test_unknown_country_is_its_own_group_not_a_guess(frame):
+    frame.loc[frame["country"] == "Kestria", ["country", "iso3"]] = ""
+    assert "(unknown country)" in set(compare_table(frame)["country"])
+
+
+def test_long_form_holds_every_number_of_the_wide_table(frame):
+    table = compare_table(frame)
+    long = long_form(table, LABELS, "country")
+    assert len(long) == len(table) * len(LABELS) * 6
+    row = long[(long["group"] == "Aurelia") & (long["category"] == "norms") & (long["metric"] == "share")]
+    assert row["value"].item() == pytest.approx(0.6)
+
+
+def test_evidence_is_the_top_passages_by_probability(frame):
+    ev = evidence(frame, CompareOptions(evidence=3))
+    top = ev[(ev["group"] == "Aurelia") & (ev["category"] == "norms")]
+    assert top["rank"].tolist() == [1, 2, 3]
+    # the heading (0.99) and the French passage (0.98) are excluded
+    assert top["probability"].tolist() == pytest.approx([0.59, 0.58, 0.57])
+    assert set(top.columns) >= {"file", "page", "passage_id", "text", "labelled"}
+
+
+def test_compare_writes_tables_plots_and_a_self_contained_report(frame, tmp_path):
+    out = pipeline.compare(frame, tmp_path)
+    for name in ("country_comparison.csv", "comparison_long.csv", "evidence.csv", "report.html",
+                 "heatmap.png", "ranking_norms.png"):
+        assert (tmp_path / name).stat().st_size > 0, name
+    page = out.report.read_text(encoding="utf-8")
+    assert "Aurelia" in page and "Kestria" in page
+    assert not re.search(r"""(src|href)=["']https?:""", page)  # nothing fetched from the network
+    assert page.count("data:image/png;base64,") == 1 + len(LABELS)
+
+
+def test_a_table_that_is_not_tags_is_refused(tmp_path):
+    with pytest.raises(CompareError, match="no p_<label> columns"):
+        pipeline.compare(pd.DataFrame({"text": ["x"], "labels": [""]}), tmp_path)

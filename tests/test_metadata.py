@@ -1,0 +1,70 @@
+"""Country and year: from the manifest, the file name, the title page, the body; never a wild guess."""
+
+from __future__ import annotations
+
+import pytest
+
+from strategyscan.ingest import metadata
+
+
+@pytest.mark.parametrize(
+    ("name", "country", "iso3", "year"),
+    [
+        ("UK_2011_uk-cyber-security-strategy-final.pdf", "United Kingdom", "GBR", 2011),
+        ("20211001_Singapore_National Cybersecurity Strategy_ENG.pdf", "Singapore", "SGP", 2021),
+        ("AUS_2016_en.pdf", "Australia", "AUS", 2016),
+        ("Côte_d\u2019Ivoire_2017.pdf", "Côte d'Ivoire", "CIV", 2017),
+        ("20121123_Belgium_National Cybersecurity Strategy_FRN.txt", "Belgium", "BEL", 2012),
+        ("Trinidad and Tobago_2012_strategy.pdf", "Trinidad and Tobago", "TTO", 2012),
+        ("Korea_2019_National_Cybersecurity_Strategy.pdf", "South Korea", "KOR", 2019),
+        ("Russia_2016_doctrine.pdf", "Russia", "RUS", 2016),
+        ("national_strategy_final_v2.pdf", "", "", None),
+    ],
+)
+def test_file_names(name, country, iso3, year):
+    meta = metadata.from_file_name(name)
+    assert (meta.country, meta.iso3, meta.year) == (country, iso3, year)
+
+
+def test_language_tags_and_words_are_not_countries():
+    assert metadata.from_file_name("Strategy_ENG_FRN_ICT_2015.pdf").iso3 == ""
+
+
+def test_body_needs_a_clear_winner():
+    assert metadata.dominant_country("Kenya will act. Kenya leads. Kenya and Uganda cooperate.") == "KEN"
+    assert metadata.dominant_country("Kenya and Uganda. Kenya and Uganda. Kenya and Uganda.") == ""
+    assert metadata.dominant_country("Only one mention of France.") == ""
+
+
+def test_first_source_wins_field_by_field():
+    a = metadata.Meta("Kenya", "KEN", None, "file name")
+    b = metadata.Meta("Uganda", "UGA", 2014, "title page")
+    merged = metadata.merge(a, b)
+    assert (merged.iso3, merged.year) == ("KEN", 2014)
+    assert merged.source == "country: file name; year: title page"
+
+
+def test_later_sources_are_not_computed_once_fields_are_known():
+    calls = []
+
+    def body():
+        calls.append(1)
+        return metadata.Meta("Chad", "TCD", 2001, "body text")
+
+    metadata.merge(metadata.Meta("Kenya", "KEN", 2014, "manifest"), body)
+    assert calls == []
+
+
+def test_manifest_is_read_and_validated(tmp_path):
+    good = tmp_path / "m.csv"
+    good.write_text("file,country,year\na/b/KEN.pdf,Kenya,2014\nx.pdf,Aurelia,2020\n", encoding="utf-8")
+    metas = metadata.read_manifest(good)
+    assert metas["KEN.pdf"] == metadata.Meta("Kenya", "KEN", 2014, "manifest")
+    assert metas["x.pdf"].country == "Aurelia" and metas["x.pdf"].iso3 == ""
+    bad = tmp_path / "bad.csv"
+    bad.write_text("file,country,year\nx.pdf,Kenya,twenty\n", encoding="utf-8")
+    with pytest.raises(metadata.ManifestError, match="line 2: year 'twenty' is not a number"):
+        metadata.read_manifest(bad)
+    with pytest.raises(metadata.ManifestError, match="needs columns"):
+        (tmp_path / "cols.csv").write_text("name,when\n", encoding="utf-8")
+        metadata.read_manifest(tmp_path / "cols.csv")

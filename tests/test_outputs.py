@@ -1,0 +1,52 @@
+"""Atomic writes and clear messages when the output folder cannot be written."""
+
+from __future__ import annotations
+
+import errno
+import os
+
+import pandas as pd
+import pytest
+
+from strategyscan import outputs
+
+
+def test_a_failed_write_leaves_no_file_and_no_temporary(tmp_path):
+    target = tmp_path / "table.csv"
+
+    def boom(path):
+        path.write_text("half a tab")
+        raise RuntimeError("interrupted")
+
+    with pytest.raises(RuntimeError):
+        outputs.write_atomic(target, boom)
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_a_failed_rewrite_keeps_the_previous_complete_file(tmp_path):
+    target = tmp_path / "table.csv"
+    outputs.write_csv(target, pd.DataFrame({"a": [1, 2]}))
+    with pytest.raises(RuntimeError):
+        outputs.write_atomic(target, lambda p: (p.write_text("a\n3\n"), (_ for _ in ()).throw(RuntimeError())))
+    assert pd.read_csv(target)["a"].tolist() == [1, 2]
+
+
+def test_written_files_are_readable_by_others(tmp_path):
+    path = outputs.write_text(tmp_path / "x.txt", "hi")
+    assert oct(path.stat().st_mode & 0o044) == oct(0o044 & ~outputs._UMASK)
+
+
+def test_a_file_in_the_way_is_a_clear_error(tmp_path):
+    (tmp_path / "blocker").write_text("")
+    with pytest.raises(outputs.OutputError, match="a file stands where a folder is needed"):
+        outputs.ensure_writable_dir(tmp_path / "blocker" / "out")
+
+
+def test_disk_full_is_a_clear_error(tmp_path, monkeypatch):
+    def full(*args, **kwargs):
+        raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
+
+    monkeypatch.setattr(outputs.os, "replace", full)
+    with pytest.raises(outputs.OutputError, match="the disk is full"):
+        outputs.write_text(tmp_path / "x.txt", "data")
+    assert not any(p.name.endswith(".tmp") for p in tmp_path.iterdir())
