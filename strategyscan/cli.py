@@ -13,6 +13,8 @@ from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
+from .outputs import OutputError
+
 app = typer.Typer(add_completion=False, no_args_is_help=True, pretty_exceptions_enable=False,
                   help="Measure how national cybersecurity strategies stress the tools of cyber diplomacy.")
 out_console = Console()
@@ -33,17 +35,9 @@ def user_errors(fn):
 
     @functools.wraps(fn)
     def wrapper(*args, **kwargs):
-        from .classify.labelled import LabelledDataError
-        from .classify.persistence import ModelError
-        from .compare.aggregate import CompareError
-        from .ingest.metadata import ManifestError
-        from .ingest.sources import SourceError
-        from .outputs import OutputError
-
         try:
             return fn(*args, **kwargs)
-        except (SourceError, ManifestError, OutputError, LabelledDataError, ModelError, CompareError,
-                ValueError) as exc:
+        except (ValueError, OutputError) as exc:  # the user-facing error types all derive from these
             err_console.print(f"[bold red]error:[/] {exc}", highlight=False)
             raise typer.Exit(2) from None
         except KeyboardInterrupt:

@@ -122,7 +122,8 @@ def ingest_file(path: str | Path, options: IngestOptions = IngestOptions(),
         passages.append(Passage(
             passage_id=f"{doc_id}-{index:05d}", doc_id=doc_id, file=display_name(path), page=win.page,
             index=index, kind=win.kind, text=win.text, country=meta.country, iso3=meta.iso3, year=meta.year,
-            language=language.passage_language(win.text, doc_lang), words=n,
+            language=doc_lang if win.kind in ("heading", "fragment") else language.passage_language(win.text, doc_lang),
+            words=n,
         ))
     status, reason = "ok", "; ".join(notes)
     if any(n.startswith(("time limit", "page limit")) or "partial" in n for n in notes):

@@ -19,7 +19,7 @@ def detect(text: str) -> tuple[str, float]:
     text = text.strip()
     if len(text) < 3:
         return "", 0.0
-    lang, prob = _identifier().classify(text[:20_000])
+    lang, prob = _identifier().classify(text[:5_000])
     return str(lang), float(prob)
 
 

@@ -1,0 +1,58 @@
+"""The built-in sample: the whole pipeline on a fresh machine, and a comparison that separates them."""
+
+from __future__ import annotations
+
+import pandas as pd
+import pytest
+
+import strategyscan as ss
+from strategyscan.paths import SAMPLES
+
+STRESSED = {"Kestria": "capacity_building", "Solmara": "cbm", "Aurelia": "norms", "Drakmoor": "deterrence",
+            "Veridia": "sovereignty"}
+
+
+@pytest.fixture(scope="module")
+def sample_run(tmp_path_factory):
+    return ss.run([SAMPLES], tmp_path_factory.mktemp("sample"), workers=1)
+
+
+def test_every_sample_is_ingested_with_its_manifest_country(sample_run):
+    docs = sample_run.ingest.documents
+    assert sorted(docs["country"]) == sorted(STRESSED)
+    assert (docs["status"] == "ok").all()
+    assert docs["year"].notna().all()
+
+
+@pytest.mark.parametrize(("country", "label"), sorted(STRESSED.items()))
+def test_each_sample_ranks_first_on_the_category_it_stresses(sample_run, country, label):
+    table = sample_run.compare.table.set_index("country")
+    assert table[f"{label}_share"].idxmax() == country, table[f"{label}_share"].to_dict()
+    assert table.loc[country, f"{label}_emphasis"] > 1.2
+
+
+def test_every_number_has_evidence(sample_run):
+    ev = sample_run.compare.evidence
+    top = ev[(ev["rank"] == 1)]
+    assert len(top) == len(STRESSED) * 5
+    row = top[(top["group"] == "Drakmoor") & (top["category"] == "deterrence")].iloc[0]
+    assert row["labelled"] and row["file"].endswith("drakmoor_2022.pdf") and row["page"] >= 1
+
+
+def test_the_sample_pdfs_are_built_from_the_sources(tmp_path):
+    """make_samples.py renders what the repository ships (the PDFs are not hand-edited)."""
+    import importlib.util
+
+    from strategyscan.ingest import ingest_file
+    from strategyscan.paths import CORPORA
+
+    spec = importlib.util.spec_from_file_location("make_samples", CORPORA / "sample_sources" / "make_samples.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    source = CORPORA / "sample_sources" / "veridia_2018.txt"
+    module.render(source, tmp_path / "v.pdf")
+    fresh = [p.text for p in ingest_file(tmp_path / "v.pdf").passages]
+    shipped = [p.text for p in ingest_file(SAMPLES / "veridia_2018.pdf").passages]
+    assert fresh == shipped
+    words = " ".join(source.read_text().split()[2:])
+    assert pd.Series(fresh).str.split().str.len().sum() > 0.95 * len(words.split()) - 40

@@ -1,0 +1,145 @@
+"""Workers, cache, resumption after an interruption, faulty files, and the Dask executor."""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+import strategyscan as ss
+from strategyscan.ingest import readers
+from strategyscan.paths import SAMPLES
+
+TEXT = ("The national agency will train {n} analysts, extend the CERT to every ministry and publish "
+        "a report to parliament on progress each year, as part of measure {n} of the plan.")
+
+
+@pytest.fixture(scope="module")
+def folder(tmp_path_factory, make_pdf):
+    src = tmp_path_factory.mktemp("src")
+    for i in range(6):
+        make_pdf(src / f"KEN_{2010 + i}_doc{i}.pdf", [[TEXT.format(n=i * 10 + p)] * 3 for p in range(4)])
+    (src / "broken.pdf").write_bytes(b"%PDF-1.4\n garbage")
+    return src
+
+
+def read_outputs(out: Path) -> tuple[bytes, pd.DataFrame]:
+    return (out / "passages.csv").read_bytes(), pd.read_csv(out / "documents.csv", keep_default_na=False)
+
+
+def test_outputs_are_identical_whatever_the_number_of_workers(folder, tmp_path):
+    ss.ingest([folder], tmp_path / "one", workers=1, cache=False)
+    ss.ingest([folder], tmp_path / "two", workers=2, cache=False)
+    p1, d1 = read_outputs(tmp_path / "one")
+    p2, d2 = read_outputs(tmp_path / "two")
+    assert p1 == p2
+    pd.testing.assert_frame_equal(d1, d2)
+
+
+def test_rerun_reuses_unchanged_files_and_redoes_changed_ones(folder, tmp_path, make_pdf):
+    src = tmp_path / "src"
+    src.mkdir()
+    for f in folder.iterdir():
+        (src / f.name).write_bytes(f.read_bytes())
+    first = ss.ingest([src], tmp_path / "out")
+    assert first.reused == 0
+    again = ss.ingest([src], tmp_path / "out")
+    assert again.reused == 6  # every readable file; the broken one is retried
+    make_pdf(src / "KEN_2010_doc0.pdf", [["A different text about the national CERT and its analysts."]])
+    third = ss.ingest([src], tmp_path / "out")
+    assert third.reused == 5
+    texts = third.passages.loc[third.passages["file"] == str(src / "KEN_2010_doc0.pdf"), "text"]
+    assert texts.str.contains("A different text").any() and not texts.str.contains("measure").any()
+
+
+def test_retagging_reuses_tags_of_unchanged_passages(tmp_path):
+    first = ss.run([SAMPLES], tmp_path, workers=1)
+    second = ss.run([SAMPLES], tmp_path, workers=1)
+    assert second.ingest.reused == 5
+    assert second.tag.reused == len(first.tag.tags)
+    pd.testing.assert_frame_equal(first.compare.table, second.compare.table)
+
+
+# -- faults ----------------------------------------------------------------------------------------
+
+
+@readers.register_engine("test-faulty")
+def _faulty(path: Path):
+    """Hangs on files named hang*, kills its process on crash*, reads the rest normally."""
+    if path.name.startswith("hang"):
+        time.sleep(3600)
+    if path.name.startswith("crash"):
+        os._exit(3)
+    return readers.PdfiumDocument(path)
+
+
+def test_a_hanging_or_crashing_file_costs_that_file_only(folder, tmp_path):
+    src = tmp_path / "src"
+    src.mkdir()
+    good = next(folder.glob("KEN_2010*.pdf")).read_bytes()
+    for name in ("a_good.pdf", "crash.pdf", "hang.pdf", "z_good.pdf"):
+        (src / name).write_bytes(good + name.encode())  # distinct content, same text
+    start = time.monotonic()
+    result = ss.ingest([src], tmp_path / "out", engine="test-faulty", time_limit=1, workers=2)
+    assert time.monotonic() - start < 60
+    docs = result.documents.assign(name=lambda d: d["file"].str.rsplit("/", n=1).str[-1]).set_index("name")
+    assert docs.loc["a_good.pdf", "status"] == "ok" and docs.loc["z_good.pdf", "status"] == "ok"
+    assert docs.loc["crash.pdf", "status"] == "error"
+    assert "worker crashed" in docs.loc["crash.pdf", "reason"]
+    assert docs.loc["hang.pdf", "status"] == "error"
+    assert "time limit exceeded" in docs.loc["hang.pdf", "reason"]
+    assert len(result.passages) == 2 * docs.loc["a_good.pdf", "passages"]
+
+
+def test_an_interrupted_run_resumes_and_ends_as_if_never_stopped(tmp_path, make_pdf):
+    src = tmp_path / "src"
+    src.mkdir()
+    for i in range(8):  # pdfplumber is slow enough to interrupt part-way
+        make_pdf(src / f"doc{i}.pdf", [[TEXT.format(n=i * 100 + p)] * 4 for p in range(6)])
+    cmd = [sys.executable, "-m", "strategyscan.cli", "ingest", str(src), "--engine", "pdfplumber",
+           "--workers", "1", "-q"]
+    proc = subprocess.Popen([*cmd, "--out", str(tmp_path / "resumed")], stdout=subprocess.PIPE,
+                            stderr=subprocess.PIPE, text=True)
+    cache = tmp_path / "resumed" / ".cache"
+    deadline = time.monotonic() + 120
+    while time.monotonic() < deadline and len(list(cache.rglob("*.json.gz"))) < 2:
+        time.sleep(0.1)
+    proc.send_signal(signal.SIGINT)
+    _, err = proc.communicate(timeout=60)
+    assert proc.returncode != 0 and "Traceback" not in err
+    assert not (tmp_path / "resumed" / "passages.csv").exists()  # no half-written output
+    assert not list((tmp_path / "resumed").glob("*.tmp"))
+    done_before = len(list(cache.rglob("*.json.gz")))
+    assert 2 <= done_before < 8
+
+    subprocess.run([*cmd, "--out", str(tmp_path / "resumed")], check=True, capture_output=True, timeout=300)
+    subprocess.run([*cmd, "--out", str(tmp_path / "straight"), "--no-cache"], check=True, capture_output=True,
+                   timeout=300)
+    p1, d1 = read_outputs(tmp_path / "resumed")
+    p2, d2 = read_outputs(tmp_path / "straight")
+    assert p1 == p2
+    pd.testing.assert_frame_equal(d1, d2)
+
+
+# -- beyond one machine ------------------------------------------------------------------------------
+
+
+@pytest.mark.slow
+def test_dask_local_cluster_gives_the_same_outputs(folder, tmp_path):
+    ss.ingest([folder], tmp_path / "local", workers=2, cache=False)
+    ss.ingest([folder], tmp_path / "dask", workers=2, executor="dask", cache=False)
+    p1, d1 = read_outputs(tmp_path / "local")
+    p2, d2 = read_outputs(tmp_path / "dask")
+    assert p1 == p2
+    pd.testing.assert_frame_equal(d1, d2)
+
+
+def test_an_unreachable_scheduler_is_a_clear_error(folder, tmp_path):
+    with pytest.raises(ValueError, match="cannot reach the Dask scheduler"):
+        ss.ingest([folder], tmp_path / "o", executor="dask", scheduler="tcp://127.0.0.1:9")
