@@ -87,6 +87,29 @@ def lemmatise(texts: list[str], batch_size: int = 1000) -> list[str]:
     return out
 
 
+# Function words and the placeholders: stylistic habits of whoever wrote the training passages
+# ("shall", "we will") must not become evidence for a category.
+STOP_WORDS = frozenset(
+    "a about above after again against all also am an and any are as at be because been before being below "
+    "between both but by can could did do does doing down during each few for from further had has have "
+    "having he her here hers herself him himself his how i if in into is it its itself just me more most "
+    "my myself no nor not now of off on once only or other our ours ourselves out over own same she should "
+    "so some such than that the their theirs them themselves then there these they this those through to "
+    "too under until up very was we were what when where which while who whom why will with would you your "
+    "yours yourself yourselves shall must may might ha wa thus therefore hereby also well".split()
+) | {COUNTRY_TOKEN, YEAR_TOKEN, NUMBER_TOKEN}
+
+
+class StopWordFilter(TransformerMixin, BaseEstimator):
+    """Drop function words and placeholders from normalised text (stateless)."""
+
+    def fit(self, X, y=None):
+        return self
+
+    def transform(self, X):
+        return [" ".join(w for w in t.split() if w not in STOP_WORDS) for t in X]
+
+
 class TextNormaliser(TransformerMixin, BaseEstimator):
     """Masked lemma strings, ready for a vectoriser. Stateless, so safe to share."""
 
@@ -95,3 +118,60 @@ class TextNormaliser(TransformerMixin, BaseEstimator):
 
     def transform(self, X):
         return lemmatise([mask(str(t)) for t in X])
+
+
+def load_concepts(path=None) -> dict[str, list[str]]:
+    """`corpora/concepts.json`: codebook concepts and the phrases strategies use for them."""
+    import json
+
+    from ..paths import CORPORA
+
+    data = json.loads((path or CORPORA / "concepts.json").read_text(encoding="utf-8"))
+    return {name: list(c["phrases"]) for name, c in data["concepts"].items()}
+
+
+class ConceptFeatures(TransformerMixin, BaseEstimator):
+    """One column per codebook concept: does the passage use one of the concept's phrases?
+
+    Phrases go through the same masking and lemmatisation as passages and match at the start of
+    a word. The concepts are copied into the fitted model, which stays self-contained.
+    """
+
+    def __init__(self, concepts=None, weight=1.0):
+        self.concepts = concepts
+        self.weight = weight
+
+    def fit(self, X=None, y=None):
+        concepts = self.concepts if self.concepts is not None else load_concepts()
+        self.names_ = sorted(concepts)
+        self.phrases_ = [sorted({p for p in lemmatise([mask(x) for x in concepts[n]]) if p})
+                         for n in self.names_]
+        return self
+
+    def _regexes(self) -> list[re.Pattern[str]]:
+        if "_regex" not in self.__dict__:
+            self.__dict__["_regex"] = [re.compile(r"(?<!\w)(?:" + trie_pattern(ph) + ")") for ph in self.phrases_]
+        return self.__dict__["_regex"]
+
+    def transform(self, X):
+        import scipy.sparse as sp
+
+        rows, cols = [], []
+        regexes = self._regexes()
+        for i, text in enumerate(X):
+            for j, rx in enumerate(regexes):
+                if rx.search(text):
+                    rows.append(i)
+                    cols.append(j)
+        data = [float(self.weight)] * len(rows)
+        return sp.csr_matrix((data, (rows, cols)), shape=(len(X), len(regexes)))
+
+    def get_feature_names_out(self, input_features=None):
+        import numpy as np
+
+        return np.array([f"concept:{n}" for n in self.names_], dtype=object)
+
+    def __getstate__(self):
+        state = super().__getstate__()
+        state.pop("_regex", None)
+        return state

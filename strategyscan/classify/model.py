@@ -13,7 +13,7 @@ from sklearn.linear_model import LogisticRegression
 from sklearn.multiclass import OneVsRestClassifier
 from sklearn.pipeline import FeatureUnion, Pipeline
 
-from .features import TextNormaliser
+from .features import ConceptFeatures, StopWordFilter, TextNormaliser
 
 
 class PassageClassifier(ClassifierMixin, BaseEstimator):
@@ -22,11 +22,14 @@ class PassageClassifier(ClassifierMixin, BaseEstimator):
     Parameters are validated at `fit`, as scikit-learn does, with messages that name the value.
     """
 
-    def __init__(self, labels=("capacity_building", "cbm", "norms", "deterrence", "sovereignty"), C=8.0,
+    def __init__(self, labels=("capacity_building", "cbm", "norms", "deterrence", "sovereignty"), C=4.0,
                  word_ngrams=(1, 2), char_ngrams=(3, 5), use_chars=True, min_df=2,
-                 class_weight="balanced"):
+                 class_weight="balanced", concept_weight=1.0, concepts=None, stop_words=True):
         self.labels = labels
         self.C = C
+        self.concept_weight = concept_weight
+        self.concepts = concepts
+        self.stop_words = stop_words
         self.word_ngrams = word_ngrams
         self.char_ngrams = char_ngrams
         self.use_chars = use_chars
@@ -43,15 +46,23 @@ class PassageClassifier(ClassifierMixin, BaseEstimator):
             lo, hi = getattr(self, name)
             if not (1 <= lo <= hi):
                 raise ValueError(f"{name} must be (min, max) with 1 <= min <= max, got {getattr(self, name)!r}")
+        if not (isinstance(self.concept_weight, (int, float)) and self.concept_weight >= 0):
+            raise ValueError(f"concept_weight must be a number >= 0, got {self.concept_weight!r}")
         if self.class_weight not in (None, "balanced"):
             raise ValueError(f"class_weight must be None or 'balanced', got {self.class_weight!r}")
 
     def _vectoriser(self):
-        parts = [("words", TfidfVectorizer(ngram_range=tuple(self.word_ngrams), min_df=self.min_df,
-                                           sublinear_tf=True, token_pattern=r"(?u)\b\w+\b"))]
+        def text_features(vectoriser):
+            return Pipeline([("stop", StopWordFilter()), ("tfidf", vectoriser)]) if self.stop_words else vectoriser
+
+        parts = [("words", text_features(TfidfVectorizer(ngram_range=tuple(self.word_ngrams), min_df=self.min_df,
+                                                         sublinear_tf=True, token_pattern=r"(?u)\b\w+\b")))]
         if self.use_chars:
-            parts.append(("chars", TfidfVectorizer(analyzer="char_wb", ngram_range=tuple(self.char_ngrams),
-                                                   min_df=self.min_df, sublinear_tf=True, max_features=150_000)))
+            parts.append(("chars", text_features(TfidfVectorizer(
+                analyzer="char_wb", ngram_range=tuple(self.char_ngrams), min_df=self.min_df, sublinear_tf=True,
+                max_features=150_000))))
+        if self.concept_weight:
+            parts.append(("concepts", ConceptFeatures(self.concepts, self.concept_weight)))
         return FeatureUnion(parts)
 
     def _head(self):
@@ -102,8 +113,8 @@ class PassageClassifier(ClassifierMixin, BaseEstimator):
         vec = tfidf.transform(normalised).tocsr()
         names = tfidf.get_feature_names_out()
         out: dict[str, list[tuple[str, float]]] = {}
-        # word features only: character n-grams score too, but "mpo" explains nothing to a reader
-        words = np.array([n.startswith("words__") for n in names])
+        # words and concepts: character n-grams score too, but "mpo" explains nothing to a reader
+        words = np.array([n.startswith(("words__", "concepts__")) for n in names])
         for j, label in enumerate(self.labels):
             coef = self.head_.named_steps["clf"].estimators_[j].coef_.ravel() * words
             contrib = vec.multiply(coef).tocsr()

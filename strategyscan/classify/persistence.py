@@ -21,6 +21,8 @@ CARD_FILE = "card.json"
 TRUSTED_TYPES = sorted({
     "strategyscan.classify.model.PassageClassifier",
     "strategyscan.classify.features.TextNormaliser",
+    "strategyscan.classify.features.ConceptFeatures",
+    "strategyscan.classify.features.StopWordFilter",
     "sklearn.pipeline.Pipeline",
     "sklearn.pipeline.FeatureUnion",
     "sklearn.feature_extraction.text.TfidfVectorizer",
