@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import resource
 import shutil
 import subprocess
 import sys
@@ -31,14 +30,20 @@ def ncss() -> Path:
     return need(shared_dir() / "corpora" / "ncss")
 
 
-def timed(cmd: list[str], **kwargs) -> tuple[float, int]:
+# Run the command from a fresh watcher process, so its peak RSS is not mixed with earlier runs'.
+_WATCH = (
+    "import resource, subprocess, sys, time\n"
+    "t = time.perf_counter()\n"
+    "subprocess.run(sys.argv[1:], check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)\n"
+    "print(time.perf_counter() - t, resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss)\n"
+)
+
+
+def timed(cmd: list[str]) -> tuple[float, int]:
     """(wall seconds, peak RSS in MiB of the largest process the command ran)."""
-    before = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
-    start = time.perf_counter()
-    subprocess.run(cmd, check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, **kwargs)
-    wall = time.perf_counter() - start
-    peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
-    return wall, max(peak, before) // 1024
+    out = subprocess.run([sys.executable, "-c", _WATCH, *cmd], check=True, capture_output=True, text=True).stdout
+    wall, peak_kib = out.split()
+    return float(wall), int(peak_kib) // 1024
 
 
 def pdftotext_time(pdfs: list[Path], out: Path) -> float | None:

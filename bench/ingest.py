@@ -26,8 +26,8 @@ def main() -> None:
     n_pages = pages(pdfs)
     print(f"rendered set: {len(pdfs)} PDFs, {n_pages} pages")
 
-    from strategyscan.ingest import ingest_file
-    from strategyscan.ingest.quality import Score, load_truth, score
+    from strategyscan.ingestion import ingest_file
+    from strategyscan.ingestion.quality import Score, load_truth, score
 
     total = Score(0, 0, 0, 0, 0)
     start = time.perf_counter()

@@ -1,22 +1,22 @@
 """strategyscan: how much national cybersecurity strategies stress the tools of cyber diplomacy.
 
 The stages mirror the CLI: `ingest`, `tag`, `compare`, `run`; models: `train`, `evaluate`,
-`load_model`. Names are imported on first use, so `strategyscan ingest` does not pay for
-scikit-learn and a notebook imports only what it touches.
+`load_model`. The model functions are imported on first use, so `strategyscan ingest` does not
+pay for scikit-learn.
 """
 
 from __future__ import annotations
 
 import importlib
 
+# Bound eagerly so a notebook sees them at once (they import their stage lazily).
+from .pipeline import compare, ingest, run, tag
+
 __version__ = "0.1.0"
 
-_EXPORTS = {
-    "ingest": "pipeline", "tag": "pipeline", "compare": "pipeline", "run": "pipeline",
-    "train": "classify", "evaluate": "classify", "load_model": "classify", "save_model": "classify",
-    "load_taxonomy": "classify", "read_labelled": "classify",
-}
-__all__ = sorted(_EXPORTS)
+_EXPORTS = dict.fromkeys(("train", "evaluate", "load_model", "save_model", "load_taxonomy", "read_labelled"),
+                         "classification")
+__all__ = sorted([*_EXPORTS, "compare", "ingest", "run", "tag"])
 
 
 def __getattr__(name: str):

@@ -13,7 +13,7 @@ import json
 from dataclasses import asdict, replace
 from pathlib import Path
 
-from .ingest.metadata import Meta
+from .ingestion.metadata import Meta
 from .outputs import OutputError, write_bytes
 from .records import Document, IngestResult, Passage
 

@@ -128,7 +128,7 @@ def tag(inputs: Annotated[list[Path], typer.Argument(help="A passages CSV (needs
                           + ", ".join(f"{k} {v}" for k, v in counts.items()), highlight=False)
         out_console.print(f"wrote {result.tags_csv}", highlight=False)
     if explain:
-        from .classify.persistence import load_model
+        from .classification.persistence import load_model
 
         est, _ = load_model(model)
         for _, row in tags.head(10).iterrows():
@@ -148,7 +148,7 @@ def _is_table(inputs: list[Path]) -> bool:
 def explain(text: Annotated[str, typer.Argument(help="A passage to explain")], model: ModelOpt = None,
             top: Annotated[int, typer.Option(help="Terms per label")] = 6) -> None:
     """Show the probability of each category for TEXT and the terms that pushed it up."""
-    from .classify.persistence import load_model
+    from .classification.persistence import load_model
 
     est, card = load_model(model)
     proba = est.predict_proba([text])[0]
@@ -166,9 +166,9 @@ def train(labelled: Annotated[list[Path], typer.Argument(help="CSV files with co
           out: OutDir, no_base: Annotated[bool, typer.Option("--no-base", help="Do not add the shipped corpus")] = False,
           folds: Annotated[int, typer.Option(help="Cross-validation folds")] = 5) -> None:
     """Train a model on LABELLED (plus the shipped corpus) and write a model folder."""
-    from .classify import labelled as lab
-    from .classify import save_model
-    from .classify import train as train_fn
+    from .classification import labelled as lab
+    from .classification import save_model
+    from .classification import train as train_fn
 
     files = list(labelled) if no_base else [*lab.shipped_corpus_files(), *labelled]
     items = lab.read_labelled(files)
@@ -196,9 +196,9 @@ def evaluate(labelled: Annotated[Path, typer.Argument(help="CSV with text,labels
              model: ModelOpt = None,
              as_json: Annotated[bool, typer.Option("--json", help="Machine-readable output")] = False) -> None:
     """Per-label precision, recall, F1, kappa, macro-F1 and label confusion on human labels."""
-    from .classify import evaluate as evaluate_fn
-    from .classify import labelled as lab
-    from .classify.persistence import load_model
+    from .classification import evaluate as evaluate_fn
+    from .classification import labelled as lab
+    from .classification.persistence import load_model
 
     est, card = load_model(model)
     items = lab.read_labelled([labelled])

@@ -17,8 +17,8 @@ import pandas as pd
 
 from .cache import Cache, entry_key
 from .executors import TaskFailed, check_executor, make_executor
-from .ingest import IngestOptions, SourceError, discover, file_hash, ingest_file
-from .ingest.metadata import Meta, read_manifest
+from .ingestion import IngestOptions, SourceError, discover, file_hash, ingest_file
+from .ingestion.metadata import Meta, read_manifest
 from .outputs import atomic_path, ensure_writable_dir, write_csv
 from .records import Document, IngestResult, Passage
 
@@ -235,8 +235,8 @@ def tag(inputs: list[str | os.PathLike] | str | os.PathLike, out: str | os.PathL
         model: str | os.PathLike | None = None, workers: int = 0, executor: str = "local",
         scheduler: str | None = None, progress: Progress | None = None, **ingest_options) -> TagOutput:
     """Tag a passages table (CSV/Parquet with a `text` column) or documents (ingested first)."""
-    from .classify.persistence import load_card
-    from .classify.tag import probability_columns, tag_frame
+    from .classification.persistence import load_card
+    from .classification.tag import probability_columns, tag_frame
 
     inputs = [inputs] if isinstance(inputs, (str, os.PathLike)) else list(inputs)
     out_dir = ensure_writable_dir(out) if out is not None else None
@@ -298,10 +298,10 @@ def compare(tags: pd.DataFrame | str | os.PathLike, out: str | os.PathLike | Non
             by: str = "country", latest: bool = False, evidence: int = 5, include_non_english: bool = False,
             include_headings: bool = False, report: bool = True) -> CompareOutput:
     """Per-group emphasis tables, evidence passages and (with `out`) CSVs, PNGs and report.html."""
-    from .classify.taxonomy import load_taxonomy
-    from .compare import CompareError, CompareOptions, compare_table, long_form
-    from .compare import evidence as evidence_fn
-    from .compare.aggregate import labels_of
+    from .classification.taxonomy import load_taxonomy
+    from .comparison import CompareError, CompareOptions, compare_table, long_form
+    from .comparison import evidence as evidence_fn
+    from .comparison.aggregate import labels_of
 
     options = CompareOptions(by=by, latest=latest, include_non_english=include_non_english,
                              include_headings=include_headings, evidence=evidence)
@@ -321,7 +321,7 @@ def compare(tags: pd.DataFrame | str | os.PathLike, out: str | os.PathLike | Non
         write_csv(out_dir / "comparison_long.csv", long)
         write_csv(out_dir / "evidence.csv", ev)
         if report:
-            from .compare.report import write_report
+            from .comparison.report import write_report
 
             taxonomy = load_taxonomy()
             titles = {lab: (taxonomy.title(lab) if lab in taxonomy.labels else lab) for lab in labels}
@@ -348,7 +348,7 @@ def run(sources: list[str | os.PathLike], out: str | os.PathLike, *, model: str 
         by: str = "country", latest: bool = False, workers: int = 0, executor: str = "local",
         scheduler: str | None = None, progress: Progress | None = None, **ingest_options) -> RunOutput:
     """Ingest, tag and compare into one folder; unchanged files are not extracted again."""
-    from .compare import CompareOptions
+    from .comparison import CompareOptions
 
     CompareOptions(by=by)  # validate before the long work
     check_executor(executor, workers, scheduler)

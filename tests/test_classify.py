@@ -8,7 +8,7 @@ import random
 import numpy as np
 import pytest
 
-from strategyscan.classify import (
+from strategyscan.classification import (
     LabelledDataError,
     ModelError,
     evaluate,
@@ -19,9 +19,9 @@ from strategyscan.classify import (
     shipped_corpus_files,
     train,
 )
-from strategyscan.classify.features import COUNTRY_TOKEN, YEAR_TOKEN, mask
-from strategyscan.classify.labelled import label_matrix
-from strategyscan.classify.model import PassageClassifier
+from strategyscan.classification.features import COUNTRY_TOKEN, YEAR_TOKEN, mask
+from strategyscan.classification.labelled import label_matrix
+from strategyscan.classification.model import PassageClassifier
 
 LABELS = load_taxonomy().labels
 
@@ -198,17 +198,18 @@ def test_shipped_model_tags_the_codebook_examples(shipped):
         assert {lab for lab, d in zip(LABELS, row) if d} == expected, text
 
 
-def test_shipped_model_beats_keywords_on_real_sentences(shipped, ncss_dir):
-    from strategyscan.classify.baseline import KeywordBaseline
-    from strategyscan.classify.evalset import load_evalset
-    from strategyscan.classify.metrics import report
+@pytest.mark.parametrize("which", ["dev", "heldout"])
+def test_shipped_model_beats_keywords_on_real_sentences(shipped, ncss_dir, which):
+    from strategyscan.classification.baseline import KeywordBaseline
+    from strategyscan.classification.evalset import load_evalset
+    from strategyscan.classification.metrics import report
 
     model, _ = shipped
-    items = load_evalset()
+    items = load_evalset(which)
     assert len(items) >= 300
     Y = label_matrix(items, LABELS)
     texts = [i.text for i in items]
     ours = evaluate(items, model)
     keywords = report(Y, KeywordBaseline().fit().predict(texts), LABELS)
     assert ours.macro_f1 >= keywords.macro_f1 + 0.08, (ours.macro_f1, keywords.macro_f1)
-    assert min(m.f1 for m in ours.labels) >= 0.55, [(m.label, m.f1) for m in ours.labels]
+    assert min(m.f1 for m in ours.labels) >= 0.6, [(m.label, m.f1) for m in ours.labels]

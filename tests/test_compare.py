@@ -9,8 +9,8 @@ import pandas as pd
 import pytest
 
 from strategyscan import pipeline
-from strategyscan.compare import CompareError, CompareOptions, compare_table, evidence, long_form
-from strategyscan.compare.aggregate import wilson
+from strategyscan.comparison import CompareError, CompareOptions, compare_table, evidence, long_form
+from strategyscan.comparison.aggregate import wilson
 
 LABELS = ["capacity_building", "cbm", "norms", "deterrence", "sovereignty"]
 

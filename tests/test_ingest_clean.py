@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from strategyscan.ingest import clean, segment
-from strategyscan.ingest.lines import Line, Page
+from strategyscan.ingestion import clean, segment
+from strategyscan.ingestion.lines import Line, Page
 
 
 def page(number: int, body: list[str], header: str | None = "Testland Cyber Strategy 2020",

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from strategyscan.ingest import IngestOptions, ingest_file
+from strategyscan.ingestion import IngestOptions, ingest_file
 
 PARAS = [
     "The Government will establish a national computer emergency response team to coordinate the "

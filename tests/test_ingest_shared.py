@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 
 import strategyscan as ss
-from strategyscan.ingest import IngestOptions, ingest_file
-from strategyscan.ingest.quality import Score, load_truth, score
+from strategyscan.ingestion import IngestOptions, ingest_file
+from strategyscan.ingestion.quality import Score, load_truth, score
 
 # what a good ingester does with each file of pdfs/bad (its README)
 BAD = {

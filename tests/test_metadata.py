@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from strategyscan.ingest import metadata
+from strategyscan.ingestion import metadata
 
 
 @pytest.mark.parametrize(

@@ -43,7 +43,7 @@ def test_the_sample_pdfs_are_built_from_the_sources(tmp_path):
     """make_samples.py renders what the repository ships (the PDFs are not hand-edited)."""
     import importlib.util
 
-    from strategyscan.ingest import ingest_file
+    from strategyscan.ingestion import ingest_file
     from strategyscan.paths import CORPORA
 
     spec = importlib.util.spec_from_file_location("make_samples", CORPORA / "sample_sources" / "make_samples.py")

@@ -13,7 +13,7 @@ import pandas as pd
 import pytest
 
 import strategyscan as ss
-from strategyscan.ingest import readers
+from strategyscan.ingestion import readers
 from strategyscan.paths import SAMPLES
 
 TEXT = ("The national agency will train {n} analysts, extend the CERT to every ministry and publish "

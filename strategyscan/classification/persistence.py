@@ -19,10 +19,10 @@ CARD_FILE = "card.json"
 
 #: Every non-builtin type a PassageClassifier is made of. Anything else in a file is refused.
 TRUSTED_TYPES = sorted({
-    "strategyscan.classify.model.PassageClassifier",
-    "strategyscan.classify.features.TextNormaliser",
-    "strategyscan.classify.features.ConceptFeatures",
-    "strategyscan.classify.features.StopWordFilter",
+    "strategyscan.classification.model.PassageClassifier",
+    "strategyscan.classification.features.TextNormaliser",
+    "strategyscan.classification.features.ConceptFeatures",
+    "strategyscan.classification.features.StopWordFilter",
     "sklearn.pipeline.Pipeline",
     "sklearn.pipeline.FeatureUnion",
     "sklearn.feature_extraction.text.TfidfVectorizer",

@@ -11,7 +11,7 @@ import re
 
 from sklearn.base import BaseEstimator, TransformerMixin
 
-from ..ingest.metadata import _name_regex, fold, trie_pattern
+from ..ingestion.metadata import _name_regex, fold, trie_pattern
 
 COUNTRY_TOKEN = "xcountryx"
 YEAR_TOKEN = "xyearx"
@@ -108,6 +108,9 @@ class StopWordFilter(TransformerMixin, BaseEstimator):
 
     def transform(self, X):
         return [" ".join(w for w in t.split() if w not in STOP_WORDS) for t in X]
+
+    def get_feature_names_out(self, input_features=None):
+        return input_features  # text in, text out: the vectoriser after it names the features
 
 
 class TextNormaliser(TransformerMixin, BaseEstimator):

@@ -6,7 +6,6 @@ The repository stores only file, offsets, labels and a hash of the span, never t
 from __future__ import annotations
 
 import csv
-import glob
 import hashlib
 from pathlib import Path
 
@@ -27,13 +26,24 @@ def texts_dir() -> Path:
     return shared_dir() / "corpora" / "ncss" / "texts"
 
 
-def load_evalset(paths: list[str | Path] | None = None, root: Path | None = None) -> list[LabelledPassage]:
+SETS = {
+    # used to choose features, thresholds and models
+    "dev": ["real_random.csv", "real_targeted.csv"],
+    # drawn and labelled after every choice was made; reported, never tuned on
+    "heldout": ["heldout/real_heldout.csv"],
+}
+
+
+def load_evalset(which: str = "dev", paths: list[str | Path] | None = None,
+                 root: Path | None = None) -> list[LabelledPassage]:
     """Resolve every row; a span whose hash no longer matches is an error, not a silent shift."""
     root = root or texts_dir()
     if not root.is_dir():
         raise SharedDataMissing(f"{root} is not there: the evaluation set resolves against ../shared")
+    if paths is None and which not in SETS:
+        raise ValueError(f"unknown evaluation set {which!r}; choose one of {', '.join(SETS)}")
     taxonomy = load_taxonomy()
-    files = [Path(p) for p in (paths or sorted(glob.glob(str(EVAL / "real_*.csv"))))]
+    files = [Path(p) for p in paths] if paths else [EVAL / name for name in SETS[which]]
     cache: dict[str, str] = {}
     out: list[LabelledPassage] = []
     seen: set[tuple[str, int, int]] = set()

@@ -1,0 +1,61 @@
+"""End to end: `strategyscan run` on the rendered PDFs and on the 130 strategy texts.
+
+    make bench-run        (or: .venv/bin/python bench/run.py)
+
+For 1 and 2 workers: wall time (process start-up included, cache off), pages/s, passages/s and
+the peak RSS of the largest process; pdftotext over the same PDFs in the same run as reference;
+and peak RSS for 10 versus 130 files (memory must not grow with the number of files).
+Figures only; nothing is asserted.
+"""
+
+from __future__ import annotations
+
+import shutil
+import tempfile
+from pathlib import Path
+
+import pandas as pd
+from common import CLI, ncss, pages, pdftotext_time, rendered, timed
+
+
+def run(src: Path, out: Path, workers: int, *extra: str) -> tuple[float, int, int]:
+    shutil.rmtree(out, ignore_errors=True)
+    wall, rss = timed([*CLI, "run", str(src), "--out", str(out), "--workers", str(workers), "-q", *extra])
+    n = len(pd.read_csv(out / "tags.csv", usecols=["passage_id"]))
+    shutil.rmtree(out / ".cache", ignore_errors=True)
+    return wall, rss, n
+
+
+def main() -> None:
+    pdf_dir, texts = rendered(), ncss()
+    pdfs = sorted(pdf_dir.glob("*.pdf"))
+    n_pages = pages(pdfs)
+    with tempfile.TemporaryDirectory() as tmp:
+        tmp = Path(tmp)
+        ref = pdftotext_time(pdfs, tmp / "ref")
+        print(f"rendered PDFs: {len(pdfs)} files, {n_pages} pages")
+        if ref:
+            print(f"  pdftotext -layout (reference)       {ref:6.2f} s  {n_pages / ref:7.1f} pages/s")
+        for workers in (1, 2):
+            wall, rss, n = run(pdf_dir, tmp / "r", workers)
+            ratio = f"  {(n_pages / wall) / (n_pages / ref):.2f}x pdftotext" if ref else ""
+            print(f"  strategyscan run, {workers} worker(s)      {wall:6.2f} s  {n_pages / wall:7.1f} pages/s  "
+                  f"{n / wall:7.0f} passages/s  peak RSS {rss} MiB{ratio}")
+
+        manifest = texts / "manifest.csv"
+        print(f"130 strategy texts ({texts / 'texts'}):")
+        for workers in (1, 2):
+            wall, rss, n = run(texts / "texts", tmp / "t", workers, "--manifest", str(manifest))
+            print(f"  strategyscan run, {workers} worker(s)      {wall:6.2f} s  {n:7d} passages  "
+                  f"{n / wall:7.0f} passages/s  peak RSS {rss} MiB")
+
+        ten = tmp / "ten"
+        ten.mkdir()
+        for f in sorted((texts / "texts").glob("*_en.txt"))[:10]:
+            shutil.copy(f, ten / f.name)
+        _, rss10, n10 = run(ten, tmp / "m10", 2)
+        print(f"memory: 10 files ({n10} passages) peak RSS {rss10} MiB; 130 files: see above")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,71 @@
+"""Tagging and training speed: passages/s for 20,000 passages, and training on the shipped corpus.
+
+    make bench-tag        (or: .venv/bin/python bench/tag.py [--passages 20000])
+
+Passages are real ingested sentences windows from ../shared/corpora/ncss/texts (130 strategies),
+or, without ../shared, the shipped labelled corpus repeated. Model loading is timed apart.
+Figures only; nothing is asserted.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import tempfile
+import time
+
+from common import shared_dir
+
+
+def passages(n: int) -> list[str]:
+    texts = shared_dir() / "corpora" / "ncss" / "texts"
+    if texts.is_dir():
+        import strategyscan as ss
+
+        with tempfile.TemporaryDirectory() as tmp:
+            frame = ss.ingest([texts], tmp).passages
+        pool = frame.loc[frame["kind"].isin(["body", "list_item"]), "text"].tolist()
+        source = f"{len(pool)} body passages ingested from {texts}"
+    else:
+        from strategyscan.classification import read_labelled, shipped_corpus_files
+
+        pool = [p.text for p in read_labelled(shipped_corpus_files())]
+        source = "the shipped labelled corpus (../shared absent)"
+    out = (pool * (n // len(pool) + 1))[:n]
+    print(f"{n} passages from {source}; mean {sum(len(t.split()) for t in out) / n:.0f} words")
+    return out
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--passages", type=int, default=20_000)
+    args = parser.parse_args()
+    import pandas as pd
+
+    from strategyscan.classification import load_model, read_labelled, shipped_corpus_files, train
+    from strategyscan.classification.tag import cached_model, tag_frame
+    from strategyscan.paths import DEFAULT_MODEL
+
+    texts = passages(args.passages)
+    start = time.perf_counter()
+    model, card = load_model()
+    print(f"load model {card['model_id']}: {time.perf_counter() - start:.2f} s")
+    cached_model(str(DEFAULT_MODEL.resolve()))
+    frame = pd.DataFrame({"text": texts})
+    for workers in (1, 2):
+        start = time.perf_counter()
+        tag_frame(frame, workers=workers)
+        secs = time.perf_counter() - start
+        print(f"tag {len(texts)} passages, {workers} worker(s): {secs:6.2f} s  {len(texts) / secs:8.0f} passages/s")
+
+    items = read_labelled(shipped_corpus_files())
+    start = time.perf_counter()
+    trained = train(items)
+    secs = time.perf_counter() - start
+    print(f"train on the shipped corpus ({len(items)} passages, 5-fold CV + final fit): {secs:.1f} s "
+          f"({len(items) * 6 / secs:.0f} passage-fits/s), CV macro-F1 {trained.cv.macro_f1:.3f}")
+    print(f"cores: {os.cpu_count()}")
+
+
+if __name__ == "__main__":
+    main()
