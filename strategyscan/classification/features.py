@@ -151,23 +151,33 @@ class ConceptFeatures(TransformerMixin, BaseEstimator):
                          for n in self.names_]
         return self
 
-    def _regexes(self) -> list[re.Pattern[str]]:
-        if "_regex" not in self.__dict__:
-            self.__dict__["_regex"] = [re.compile(r"(?<!\w)(?:" + trie_pattern(ph) + ")") for ph in self.phrases_]
-        return self.__dict__["_regex"]
+    def _matcher(self) -> tuple[re.Pattern[str], dict[str, frozenset[int]]]:
+        """One pass over the text instead of one per concept: a trie of every phrase, tried at
+        each word start (a lookahead, so matches may overlap). The longest phrase found at a
+        position stands for all its prefixes, which match there too."""
+        if "_compiled" not in self.__dict__:
+            owners: dict[str, set[int]] = {}
+            for j, phrases in enumerate(self.phrases_):
+                for phrase in phrases:
+                    owners.setdefault(phrase, set()).add(j)
+            table = {p: frozenset(j for q, js in owners.items() if p.startswith(q) for j in js) for p in owners}
+            rx = re.compile(r"(?<!\w)(?=(" + trie_pattern(sorted(owners)) + "))")
+            self.__dict__["_compiled"] = (rx, table)
+        return self.__dict__["_compiled"]
 
     def transform(self, X):
         import scipy.sparse as sp
 
+        rx, table = self._matcher()
         rows, cols = [], []
-        regexes = self._regexes()
         for i, text in enumerate(X):
-            for j, rx in enumerate(regexes):
-                if rx.search(text):
-                    rows.append(i)
-                    cols.append(j)
+            found: set[int] = set()
+            for m in rx.finditer(text):
+                found |= table[m.group(1)]
+            rows.extend([i] * len(found))
+            cols.extend(sorted(found))
         data = [float(self.weight)] * len(rows)
-        return sp.csr_matrix((data, (rows, cols)), shape=(len(X), len(regexes)))
+        return sp.csr_matrix((data, (rows, cols)), shape=(len(X), len(self.names_)))
 
     def get_feature_names_out(self, input_features=None):
         import numpy as np
@@ -176,5 +186,5 @@ class ConceptFeatures(TransformerMixin, BaseEstimator):
 
     def __getstate__(self):
         state = super().__getstate__()
-        state.pop("_regex", None)
+        state.pop("_compiled", None)
         return state

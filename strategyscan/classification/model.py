@@ -23,7 +23,7 @@ class PassageClassifier(ClassifierMixin, BaseEstimator):
     """
 
     def __init__(self, labels=("capacity_building", "cbm", "norms", "deterrence", "sovereignty"), C=4.0,
-                 word_ngrams=(1, 2), char_ngrams=(3, 5), use_chars=True, min_df=2,
+                 word_ngrams=(1, 2), char_ngrams=(3, 5), use_chars=False, min_df=2,
                  class_weight="balanced", concept_weight=1.0, concepts=None, stop_words=True):
         self.labels = labels
         self.C = C
