@@ -119,19 +119,16 @@ def tag(inputs: Annotated[list[Path], typer.Argument(help="A passages CSV (needs
     with _Bars(not quiet) as bars:
         result = pipeline.tag(inputs, out, model=model, workers=workers, executor=executor,
                               scheduler=scheduler, progress=bars, **ingest_options)
-    tags = result.tags
     if not quiet:
-        counts = {c[2:]: int(tags["labels"].str.split("|").apply(lambda ls, c=c[2:]: c in ls).sum())
-                  for c in tags.columns if c.startswith("p_")}
-        out_console.print(f"tagged {len(tags)} passages ({result.reused} reused) with model "
-                          f"{tags['model_id'].iloc[0] if len(tags) else '-'}: "
-                          + ", ".join(f"{k} {v}" for k, v in counts.items()), highlight=False)
+        out_console.print(f"tagged {result.rows} passages ({result.reused} reused) with model {result.model_id}: "
+                          + ", ".join(f"{k} {v}" for k, v in result.label_counts.items()), highlight=False)
         out_console.print(f"wrote {result.tags_csv}", highlight=False)
     if explain:
         from .classification.persistence import load_model
+        from .tables import iter_batches
 
         est, _ = load_model(model)
-        for _, row in tags.head(10).iterrows():
+        for _, row in next(iter_batches(result.tags_parquet, rows=10)).iterrows():
             out_console.print(f"\n[bold]{row.get('passage_id', '')}[/] {row['text'][:160]}", highlight=False)
             for label, terms in est.explain(row["text"]).items():
                 if terms:
@@ -268,7 +265,7 @@ def run(sources: Sources, out: OutDir, model: ModelOpt = None, by: ByOpt = "coun
                               workers=workers, executor=executor, scheduler=scheduler, progress=bars)
     if not quiet:
         _document_summary(result.ingest.documents, out, out_console)
-        out_console.print(f"passages tagged: {len(result.tag.tags)} "
+        out_console.print(f"passages tagged: {result.tag.rows} "
                           f"(extraction reused for {result.ingest.reused} file(s), tags reused for "
                           f"{result.tag.reused} passage(s))", highlight=False)
         _comparison_summary(result.compare.table, out)

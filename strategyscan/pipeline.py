@@ -1,16 +1,19 @@
 """ingest -> tag -> compare, with the cache and the executors deciding where and when each runs.
 
-These functions are the Python API the CLI is a thin layer over; each stage writes its outputs
-atomically and returns what a notebook needs next.
+These functions are the Python API the CLI is a thin layer over. Each stage streams its table
+to disk in batches (memory does not grow with the corpus), writes atomically, and returns what a
+notebook needs next.
 """
 
 from __future__ import annotations
 
-import csv
+import hashlib
 import os
+import tempfile
 import unicodedata
+from collections import Counter
 from collections.abc import Callable
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import pandas as pd
@@ -19,8 +22,9 @@ from .cache import Cache, entry_key
 from .executors import TaskFailed, check_executor, make_executor
 from .ingestion import IngestOptions, SourceError, discover, file_hash, ingest_file
 from .ingestion.metadata import Meta, read_manifest
-from .outputs import atomic_path, ensure_writable_dir, write_csv
-from .records import Document, IngestResult, Passage
+from .outputs import ensure_writable_dir, write_csv
+from .records import Document, IngestResult
+from .tables import TableSink, iter_batches, rows_where, table_columns
 
 Progress = Callable[[str, int, int], None]
 
@@ -28,6 +32,17 @@ PASSAGE_ORDER = ["passage_id", "doc_id", "file", "country", "iso3", "year", "lan
                  "index", "words", "text"]
 DOCUMENT_ORDER = ["doc_id", "file", "country", "iso3", "year", "language", "pages", "passages", "words",
                   "status", "reason", "title", "metadata_source"]
+_INT_COLUMNS = {"year", "page", "index", "words"}
+
+
+def _passage_schema():
+    import pyarrow as pa
+
+    return pa.schema([(n, pa.int64() if n in _INT_COLUMNS else pa.string()) for n in PASSAGE_ORDER])
+
+
+# ------------------------------------------------------------------------------------------------
+# ingest
 
 
 @dataclass
@@ -37,17 +52,19 @@ class IngestOutput:
     passages_parquet: Path | None
     documents_csv: Path | None
     reused: int = 0
+    _passages: pd.DataFrame | None = field(default=None, repr=False)
 
     @property
     def passages(self) -> pd.DataFrame:
-        if self.passages_parquet is None:
-            raise ValueError("no passages were written (ingest was called without an output folder)")
-        return pd.read_parquet(self.passages_parquet)
+        """All passages (read from disk when they were written there)."""
+        return self._passages if self._passages is not None else pd.read_parquet(self.passages_parquet)
 
 
-def _ingest_task(path: Path, options: IngestOptions, meta: Meta | None, cache_root: str | None,
-                 key: str | None) -> IngestResult:
-    """Runs in a worker: extract one file and store it in the cache before returning."""
+def _ingest_task(item: tuple[int, Path, Meta | None, str | None], options: IngestOptions,
+                 cache_root: str | None) -> IngestResult:
+    """Runs in a worker: extract one file and store it in the cache before returning, so an
+    interrupted run keeps every file it finished."""
+    _index, path, meta, key = item
     manifest = {unicodedata.normalize("NFC", path.name): meta} if meta else None
     result = ingest_file(path, options, manifest)
     if cache_root and key and result.document.status != "error":
@@ -60,117 +77,85 @@ def _failed(path: Path, doc_id: str, reason: str) -> IngestResult:
                                  status="error", reason=reason))
 
 
-class _PassageSink:
-    """Streams passages to CSV and Parquet so memory does not grow with the batch."""
-
-    def __init__(self, csv_path: Path, parquet_path: Path) -> None:
-        import pyarrow as pa
-        import pyarrow.parquet as pq
-
-        self._pa, self._pq = pa, pq
-        self._csv_ctx, self._pq_ctx = atomic_path(csv_path), atomic_path(parquet_path)
-        self._csv_tmp = self._csv_ctx.__enter__()
-        self._pq_tmp = self._pq_ctx.__enter__()
-        self._fh = self._csv_tmp.open("w", newline="", encoding="utf-8")
-        self._writer = csv.DictWriter(self._fh, fieldnames=PASSAGE_ORDER, extrasaction="ignore")
-        self._writer.writeheader()
-        self._schema = pa.schema([
-            (name, pa.int64() if name in {"year", "page", "index", "words"} else pa.string())
-            for name in PASSAGE_ORDER
-        ])
-        self._pq_writer = pq.ParquetWriter(self._pq_tmp, self._schema)
-
-    def add(self, passages: list[Passage]) -> None:
-        if not passages:
-            return
-        rows = [p.row() for p in passages]
-        self._writer.writerows(rows)
-        table = self._pa.Table.from_pylist([{k: r[k] for k in PASSAGE_ORDER} for r in rows], schema=self._schema)
-        self._pq_writer.write_table(table)
-
-    def close(self, ok: bool) -> None:
-        self._fh.close()
-        self._pq_writer.close()
-        exc = None if ok else RuntimeError("aborted")
-        for ctx in (self._csv_ctx, self._pq_ctx):
-            if exc is None:
-                ctx.__exit__(None, None, None)
-            else:
-                ctx.__exit__(type(exc), exc, None)
-
-
-def ingest(sources: list[str | os.PathLike], out: str | os.PathLike | None = None, *,
-           engine: str = "pypdfium2", manifest: str | os.PathLike | None = None, workers: int = 0,
-           executor: str = "local", scheduler: str | None = None, cache: bool = True,
-           max_pages: int = 1000, time_limit: float = 120.0, progress: Progress | None = None) -> IngestOutput:
-    """Ingest files and folders into `out/passages.csv|parquet` and `out/documents.csv`."""
-    options = IngestOptions(engine=engine, max_pages=max_pages, time_limit=time_limit)
-    check_executor(executor, workers, scheduler)
-    out_dir = ensure_writable_dir(out) if out is not None else None
-    files = discover(list(sources))
-    if not files:
-        raise SourceError(f"no .pdf or .txt files in {', '.join(map(str, sources))}")
+def _manifests(sources: list[str | os.PathLike], manifest: str | os.PathLike | None) -> dict[str, Meta]:
     metas: dict[str, Meta] = {}
     for source in sources:  # a folder may carry its own manifest.csv; an explicit one wins
         if Path(source).is_dir() and (Path(source) / "manifest.csv").is_file():
             metas.update(read_manifest(Path(source) / "manifest.csv"))
     if manifest:
         metas.update(read_manifest(manifest))
+    return metas
+
+
+def ingest(sources: list[str | os.PathLike], out: str | os.PathLike | None = None, *,
+           engine: str = "pypdfium2", manifest: str | os.PathLike | None = None, workers: int = 0,
+           executor: str = "local", scheduler: str | None = None, cache: bool = True,
+           max_pages: int = 1000, time_limit: float = 120.0, progress: Progress | None = None) -> IngestOutput:
+    """Ingest files and folders into `out/passages.csv|parquet` and `out/documents.csv`.
+
+    Without `out`, passages are kept in memory instead (fine for a handful of files).
+    """
+    options = IngestOptions(engine=engine, max_pages=max_pages, time_limit=time_limit)
+    check_executor(executor, workers, scheduler)
+    out_dir = ensure_writable_dir(out) if out is not None else None
+    files = discover(list(sources))
+    if not files:
+        raise SourceError(f"no .pdf or .txt files in {', '.join(map(str, sources))}")
+    metas = _manifests(list(sources), manifest)
     store = Cache(out_dir / ".cache") if (cache and out_dir is not None) else None
 
-    results: dict[int, IngestResult] = {}
+    ready: dict[int, IngestResult] = {}
     todo: list[tuple[int, Path, Meta | None, str | None]] = []
     for i, path in enumerate(files):
         meta = metas.get(unicodedata.normalize("NFC", path.name))
         try:
             doc_id = file_hash(path)
         except OSError as exc:
-            results[i] = _failed(path, "", f"cannot read file: {exc.strerror or exc}")
+            ready[i] = _failed(path, "", f"cannot read file: {exc.strerror or exc}")
             continue
         key = entry_key(doc_id, path.name, options.cache_key(), meta) if store else None
         hit = store.get(key, unicodedata.normalize("NFC", str(path))) if store and key else None
         if hit is not None:
-            results[i] = hit
+            ready[i] = hit
         else:
             todo.append((i, path, meta, key))
-    reused = len(results)
-    done = reused
+    reused = len(ready)
     if progress:
-        progress("ingest", done, len(files))
+        progress("ingest", reused, len(files))
 
-    sink = None
-    if out_dir is not None:
-        sink = _PassageSink(out_dir / "passages.csv", out_dir / "passages.parquet")
+    sink = TableSink(out_dir / "passages.csv", out_dir / "passages.parquet", _passage_schema()) if out_dir else None
+    kept: list[dict] = []
     documents: list[Document] = []
+    next_index = 0
+
+    def drain() -> None:
+        """Write finished files in input order, so outputs do not depend on the worker count."""
+        nonlocal next_index
+        while next_index in ready:
+            result = ready.pop(next_index)
+            documents.append(result.document)
+            rows = [p.row() for p in result.passages]
+            if sink:
+                sink.add(pd.DataFrame(rows, columns=PASSAGE_ORDER))
+            else:
+                kept.extend(rows)
+            next_index += 1
+
     ok = False
     pool = make_executor(executor, workers, scheduler) if todo else None
     try:
-        # hard limit per file: the cooperative limit inside ingest_file plus room to finish a page
-        hard = time_limit * 1.5 + 5
-        stream = pool.map(_run_todo, todo, timeout=hard, options=options,
-                          cache_root=str(store.root) if store else None) if pool else iter(())
-        pending = dict(results)
-        next_index = 0
-
-        def drain() -> None:
-            nonlocal next_index
-            while next_index in pending:
-                res = pending.pop(next_index)
-                documents.append(res.document)
-                if sink:
-                    sink.add(res.passages)
-                next_index += 1
-
         drain()
-        for (i, path, _meta, _key), result in stream:
-            if isinstance(result, TaskFailed):
-                result = _failed(path, file_hash(path), str(result))
-            pending[i] = result
-            done += 1
-            if progress:
-                progress("ingest", done, len(files))
-            drain()
-        drain()
+        if pool:
+            # hard limit per file: the cooperative limit inside ingest_file plus room to finish a page
+            stream = pool.map(_ingest_task, todo, timeout=time_limit * 1.5 + 5, options=options,
+                              cache_root=str(store.root) if store else None)
+            for done, ((i, path, _meta, _key), result) in enumerate(stream, start=reused + 1):
+                if isinstance(result, TaskFailed):
+                    result = _failed(path, file_hash(path), str(result))
+                ready[i] = result
+                if progress:
+                    progress("ingest", done, len(files))
+                drain()
         ok = True
     finally:
         if pool:
@@ -180,18 +165,11 @@ def ingest(sources: list[str | os.PathLike], out: str | os.PathLike | None = Non
 
     frame = pd.DataFrame([d.row() for d in documents], columns=DOCUMENT_ORDER)
     frame["year"] = frame["year"].astype("Int64")
-    docs_csv = write_csv(out_dir / "documents.csv", frame) if out_dir is not None else None
-    return IngestOutput(frame, out_dir / "passages.csv" if out_dir else None,
-                        out_dir / "passages.parquet" if out_dir else None, docs_csv, reused)
-
-
-def _run_todo(item, options: IngestOptions, cache_root: str | None) -> IngestResult:
-    _i, path, meta, key = item
-    return _ingest_task(path, options, meta, cache_root, key)
-
-
-def strip_file(result: IngestResult, file: str) -> IngestResult:
-    return IngestResult(replace(result.document, file=file), [replace(p, file=file) for p in result.passages])
+    if out_dir is None:
+        passages = pd.DataFrame(kept, columns=PASSAGE_ORDER).astype({c: "Int64" for c in _INT_COLUMNS})
+        return IngestOutput(frame, None, None, None, reused, passages)
+    return IngestOutput(frame, out_dir / "passages.csv", out_dir / "passages.parquet",
+                        write_csv(out_dir / "documents.csv", frame), reused)
 
 
 # ------------------------------------------------------------------------------------------------
@@ -200,86 +178,126 @@ def strip_file(result: IngestResult, file: str) -> IngestResult:
 
 @dataclass
 class TagOutput:
-    tags: pd.DataFrame
     tags_csv: Path | None
+    tags_parquet: Path | None
+    model_id: str
+    rows: int
+    label_counts: dict[str, int]
     reused: int = 0
+    _tags: pd.DataFrame | None = field(default=None, repr=False)
+
+    @property
+    def tags(self) -> pd.DataFrame:
+        return self._tags if self._tags is not None else pd.read_parquet(self.tags_parquet)
 
 
-def read_table(path: str | os.PathLike) -> pd.DataFrame:
-    """A CSV or Parquet table, every column kept (ids and names stay strings)."""
-    path = Path(path)
-    if not path.is_file():
-        raise ValueError(f"no such file: {path}")
-    try:
-        if path.suffix.lower() == ".parquet":
-            return pd.read_parquet(path)
-        return pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8-sig")
-    except (UnicodeDecodeError, pd.errors.ParserError, pd.errors.EmptyDataError, OSError) as exc:
-        raise ValueError(f"cannot read {path} as a table: {exc}") from None
+def _text_key(texts: pd.Series) -> pd.Series:
+    return texts.map(lambda t: hashlib.sha1(str(t).encode()).hexdigest()[:16])
 
 
-def _previous_tags(out_dir: Path, model_id: str) -> pd.DataFrame | None:
+def _previous_tags(out_dir: Path, model_id: str, columns: list[str]) -> pd.DataFrame | None:
+    """Tags an earlier run wrote with the same model, keyed by passage id and text hash."""
     path = out_dir / "tags.parquet"
-    if not path.is_file():
-        return None
     try:
-        prev = pd.read_parquet(path)
-    except Exception:
+        if not path.is_file() or not {"passage_id", "model_id", "text", *columns} <= set(table_columns(path)):
+            return None
+        parts = []
+        for batch in iter_batches(path, columns=["passage_id", "model_id", "text", *columns]):
+            batch = batch[batch["model_id"] == model_id]
+            parts.append(batch.assign(_key=_text_key(batch["text"])).drop(columns=["text", "model_id"]))
+        prev = pd.concat(parts, ignore_index=True) if parts else None
+    except Exception:  # an unreadable earlier output only means re-tagging
         return None
-    if "passage_id" not in prev.columns or "model_id" not in prev.columns:
-        return None
-    return prev[prev["model_id"] == model_id]
+    return prev.drop_duplicates(["passage_id", "_key"]) if prev is not None else None
 
 
-def tag(inputs: list[str | os.PathLike] | str | os.PathLike, out: str | os.PathLike | None = None, *,
-        model: str | os.PathLike | None = None, workers: int = 0, executor: str = "local",
+def tag(inputs: list[str | os.PathLike] | str | os.PathLike | pd.DataFrame, out: str | os.PathLike | None = None,
+        *, model: str | os.PathLike | None = None, workers: int = 0, executor: str = "local",
         scheduler: str | None = None, progress: Progress | None = None, **ingest_options) -> TagOutput:
-    """Tag a passages table (CSV/Parquet with a `text` column) or documents (ingested first)."""
+    """Tag a passages table (CSV/Parquet/DataFrame with a `text` column) or documents (ingested
+    first). Every input column is carried through; `p_<label>`, `labels`, `model_id` are added."""
     from .classification.persistence import load_card
-    from .classification.tag import probability_columns, tag_frame
+    from .classification.tag import probability_columns
 
-    inputs = [inputs] if isinstance(inputs, (str, os.PathLike)) else list(inputs)
+    check_executor(executor, workers, scheduler)
     out_dir = ensure_writable_dir(out) if out is not None else None
-    if len(inputs) == 1 and Path(inputs[0]).suffix.lower() in {".csv", ".parquet"}:
-        frame = read_table(inputs[0])
-        if "text" not in frame.columns:
-            raise ValueError(f"{inputs[0]} has no 'text' column; columns are: {', '.join(frame.columns)}")
-    elif out_dir is not None:
-        frame = ingest(inputs, out_dir, workers=workers, executor=executor, scheduler=scheduler,
-                       progress=progress, **ingest_options).passages
-    else:
-        import tempfile
-
-        with tempfile.TemporaryDirectory(prefix="strategyscan-") as tmp:
-            frame = ingest(inputs, tmp, workers=workers, executor=executor, scheduler=scheduler,
-                           progress=progress, **ingest_options).passages
     card = load_card(model)
-    labels = card["labels"]
-    reused = 0
-    prev = _previous_tags(out_dir, card["model_id"]) if out_dir is not None and "passage_id" in frame else None
-    if prev is not None and len(prev):
-        cols = ["passage_id", "text", *probability_columns(labels), "labels"]
-        merged = frame.merge(prev[cols], on=["passage_id", "text"], how="left", indicator=True)
-        hit = (merged["_merge"] == "both").to_numpy()
-        reused = int(hit.sum())
-        fresh = tag_frame(frame[~hit], model, workers=workers or 0, executor=executor, scheduler=scheduler,
-                          progress=progress)
-        old = merged.loc[hit, [*frame.columns, *probability_columns(labels), "labels"]].copy()
-        old["model_id"] = card["model_id"]
-        tagged = pd.concat([old, fresh]).loc[lambda d: ~d.index.duplicated()]
-        order = pd.Series(range(len(frame)), index=frame["passage_id"])
-        tagged = tagged.iloc[order.reindex(tagged["passage_id"]).argsort()].reset_index(drop=True)
-    else:
-        tagged = tag_frame(frame, model, workers=workers or 0, executor=executor, scheduler=scheduler,
-                           progress=progress)
-    tags_csv = None
-    if out_dir is not None:
-        tags_csv = write_csv(out_dir / "tags.csv", tagged)
-        from .outputs import write_parquet
+    with tempfile.TemporaryDirectory(prefix="strategyscan-") as tmp:
+        source = _tag_source(inputs, out_dir or Path(tmp), workers, executor, scheduler, progress, ingest_options)
+        columns = list(source.columns) if isinstance(source, pd.DataFrame) else table_columns(source)
+        if "text" not in columns:
+            raise ValueError(f"{inputs if not isinstance(inputs, pd.DataFrame) else 'the table'} has no 'text' "
+                             f"column; columns are: {', '.join(columns)}")
+        labels = card["labels"]
+        added = [*probability_columns(labels), "labels"]
+        prev = _previous_tags(out_dir, card["model_id"], added) if out_dir and "passage_id" in columns else None
+        total = len(source) if isinstance(source, pd.DataFrame) else None
+        sink = TableSink(out_dir / "tags.csv", out_dir / "tags.parquet") if out_dir else None
+        kept: list[pd.DataFrame] = []
+        counts: Counter[str] = Counter()
+        rows = reused = 0
+        ok = False
+        pool = None if workers == 1 else make_executor(executor, workers, scheduler)  # shared by all batches
+        try:
+            for batch in iter_batches(source):
+                batch = batch.reset_index(drop=True)
+                tagged = _tag_batch(batch, prev, added, model, pool)
+                reused += int(tagged.pop("_reused").sum())
+                tagged["model_id"] = card["model_id"]
+                counts.update(lab for ls in tagged["labels"] for lab in ls.split("|") if lab)
+                rows += len(tagged)
+                if sink:
+                    sink.add(tagged)
+                else:
+                    kept.append(tagged)
+                if progress:
+                    progress("tag", rows, total or rows)
+            ok = True
+        finally:
+            if pool:
+                pool.close()
+            if sink:
+                sink.close(ok)
+    frame = pd.concat(kept, ignore_index=True) if kept else None
+    return TagOutput(out_dir / "tags.csv" if out_dir else None, out_dir / "tags.parquet" if out_dir else None,
+                     card["model_id"], rows, {lab: counts[lab] for lab in labels}, reused, frame)
 
-        write_parquet(out_dir / "tags.parquet", tagged.astype({c: str for c in tagged.columns
-                                                               if tagged[c].dtype == object}))
-    return TagOutput(tagged, tags_csv, reused)
+
+def _tag_source(inputs, folder: Path, workers, executor, scheduler, progress, ingest_options):
+    """A table to tag: the input itself, or the passages of the ingested documents."""
+    if isinstance(inputs, pd.DataFrame):
+        return inputs
+    inputs = [inputs] if isinstance(inputs, (str, os.PathLike)) else list(inputs)
+    if len(inputs) == 1 and Path(inputs[0]).suffix.lower() in {".csv", ".parquet"}:
+        return Path(inputs[0])
+    result = ingest(inputs, folder, workers=workers, executor=executor, scheduler=scheduler, progress=progress,
+                    **ingest_options)
+    return result.passages_parquet
+
+
+def _tag_batch(batch: pd.DataFrame, prev: pd.DataFrame | None, added: list[str], model, pool) -> pd.DataFrame:
+    """Tag one batch, reusing earlier tags of passages whose id, text and model are unchanged."""
+    from .classification.tag import tag_frame
+
+    batch = batch.copy()
+    batch["text"] = batch["text"].fillna("").astype(str)
+    hit = pd.Series(False, index=batch.index)
+    if prev is not None and len(prev):
+        keyed = batch[["passage_id"]].astype(str).assign(_key=_text_key(batch["text"]))
+        found = keyed.merge(prev, on=["passage_id", "_key"], how="left")
+        hit = found["labels"].notna()
+    out = batch.copy()
+    if hit.any():
+        for col in added:
+            out.loc[hit, col] = found.loc[hit, col].to_numpy()
+    if (~hit).any():
+        fresh = tag_frame(batch.loc[~hit], model, workers=1 if pool is None else 0, pool=pool)
+        for col in added:
+            out.loc[~hit, col] = fresh[col].to_numpy()
+    out["_reused"] = hit.to_numpy()
+    for col in added[:-1]:
+        out[col] = out[col].astype(float)
+    return out
 
 
 # ------------------------------------------------------------------------------------------------
@@ -297,23 +315,40 @@ class CompareOutput:
 def compare(tags: pd.DataFrame | str | os.PathLike, out: str | os.PathLike | None = None, *,
             by: str = "country", latest: bool = False, evidence: int = 5, include_non_english: bool = False,
             include_headings: bool = False, report: bool = True) -> CompareOutput:
-    """Per-group emphasis tables, evidence passages and (with `out`) CSVs, PNGs and report.html."""
+    """Per-group emphasis tables, evidence passages and (with `out`) CSVs, PNGs and report.html.
+
+    A tags file is read in batches, without its text column; texts are fetched only for the
+    evidence passages, so memory does not grow with the number of passages.
+    """
     from .classification.taxonomy import load_taxonomy
-    from .comparison import CompareError, CompareOptions, compare_table, long_form
-    from .comparison import evidence as evidence_fn
-    from .comparison.aggregate import labels_of
+    from .comparison import CompareError, CompareOptions, long_form
+    from .comparison.aggregate import aggregate, labels_of, latest_documents
 
     options = CompareOptions(by=by, latest=latest, include_non_english=include_non_english,
                              include_headings=include_headings, evidence=evidence)
-    frame = tags if isinstance(tags, pd.DataFrame) else read_table(tags)
-    labels = labels_of(frame)
-    if frame.empty:
+    columns = list(tags.columns) if isinstance(tags, pd.DataFrame) else table_columns(tags)
+    labels = labels_of(pd.DataFrame(columns=columns))
+    wanted = [c for c in columns if c != "text"] if not isinstance(tags, pd.DataFrame) else None
+
+    def batches(cols=wanted):
+        for batch in iter_batches(tags, columns=cols):
+            for lab in labels:
+                batch[f"p_{lab}"] = pd.to_numeric(batch[f"p_{lab}"], errors="coerce").fillna(0.0)
+            yield batch
+
+    keep = None
+    if latest:
+        keep = latest_documents(iter_batches(tags, columns=[c for c in ("country", "doc_id", "year", "file",
+                                                                        "labels") if c in columns]))
+    agg = aggregate(batches(), labels, options, keep)
+    if not agg.parts:
         raise CompareError("the tags table has no passages to compare")
-    for lab in labels:
-        frame[f"p_{lab}"] = pd.to_numeric(frame[f"p_{lab}"], errors="coerce").fillna(0.0)
-    table = compare_table(frame, options)
+    table = agg.table()
+    ev = agg.evidence()
+    if wanted is not None and len(ev) and "passage_id" in columns:
+        texts = rows_where(tags, "passage_id", set(ev["passage_id"].astype(str)), ["passage_id", "text"])
+        ev["text"] = ev["passage_id"].astype(str).map(dict(zip(texts["passage_id"].astype(str), texts["text"])))
     long = long_form(table, labels, by)
-    ev = evidence_fn(frame, options)
     report_path = None
     if out is not None:
         out_dir = ensure_writable_dir(out)
@@ -357,7 +392,7 @@ def run(sources: list[str | os.PathLike], out: str | os.PathLike, *, model: str 
                       progress=progress, **ingest_options)
     tagged = tag(ingested.passages_parquet, out_dir, model=model, workers=workers, executor=executor,
                  scheduler=scheduler, progress=progress)
-    compared = compare(tagged.tags, out_dir, by=by, latest=latest)
+    compared = compare(tagged.tags_parquet, out_dir, by=by, latest=latest)
     if progress:
         progress("compare", 1, 1)
     return RunOutput(ingested, tagged, compared, out_dir)

@@ -1,24 +1,24 @@
-"""Classify: passages get a probability per category of the taxonomy."""
+"""Classify: passages get a probability per category of the taxonomy.
 
-from .labelled import LabelledDataError, LabelledPassage, read_labelled, shipped_corpus_files
-from .metrics import Report, report
-from .model import PassageClassifier
-from .persistence import ModelError, load_model, save_model
-from .tag import tag_frame
-from .taxonomy import Taxonomy, load_taxonomy
-from .train import Trained, train
+Names load on first use: reading the taxonomy (as the report does) should not import
+scikit-learn.
+"""
+
+from __future__ import annotations
+
+import importlib
+
+_EXPORTS = {
+    "LabelledDataError": "labelled", "LabelledPassage": "labelled", "read_labelled": "labelled",
+    "shipped_corpus_files": "labelled", "Report": "metrics", "report": "metrics",
+    "PassageClassifier": "model", "ModelError": "persistence", "load_model": "persistence",
+    "save_model": "persistence", "tag_frame": "tag", "Taxonomy": "taxonomy", "load_taxonomy": "taxonomy",
+    "Trained": "training", "train": "training", "evaluate": "evaluation",
+}
+__all__ = sorted(_EXPORTS)
 
 
-def evaluate(items: list[LabelledPassage], model=None) -> Report:
-    """Per-label precision, recall, F1 and kappa of `model` (default: shipped) on human labels."""
-    from .labelled import label_matrix
-
-    if model is None:
-        model, _ = load_model()
-    labels = list(model.labels)
-    return report(label_matrix(items, labels), model.predict([it.text for it in items]), labels)
-
-
-__all__ = ["LabelledDataError", "LabelledPassage", "ModelError", "PassageClassifier", "Report", "Taxonomy",
-           "Trained", "evaluate", "load_model", "load_taxonomy", "read_labelled", "report", "save_model",
-           "shipped_corpus_files", "tag_frame", "train"]
+def __getattr__(name: str):
+    if name in _EXPORTS:
+        return getattr(importlib.import_module(f".{_EXPORTS[name]}", __name__), name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

@@ -30,8 +30,12 @@ def _tag_texts(texts: list[str], folder: str) -> np.ndarray:
 
 
 def tag_frame(frame: pd.DataFrame, model_dir: str | Path | None = None, workers: int = 1,
-              executor: str = "local", scheduler: str | None = None, progress=None) -> pd.DataFrame:
-    """Add `p_<label>`, `labels` and `model_id` to a frame with a `text` column."""
+              executor: str = "local", scheduler: str | None = None, progress=None, pool=None) -> pd.DataFrame:
+    """Add `p_<label>`, `labels` and `model_id` to a frame with a `text` column.
+
+    Chunks go to `pool` (an executor a caller keeps across many frames) or, with `workers` other
+    than 1, to a pool made for this call.
+    """
     from ..executors import TaskFailed, make_executor
 
     if "text" not in frame.columns:
@@ -42,13 +46,14 @@ def tag_frame(frame: pd.DataFrame, model_dir: str | Path | None = None, workers:
     texts = frame["text"].fillna("").astype(str).tolist()
     chunks = [texts[i : i + CHUNK] for i in range(0, len(texts), CHUNK)]
     parts: list[np.ndarray] = []
-    if workers == 1 or len(chunks) <= 1:
+    if pool is None and (workers == 1 or len(chunks) <= 1):
         for k, chunk in enumerate(chunks):
             parts.append(model.predict_proba(chunk))
             if progress:
                 progress("tag", min(len(texts), (k + 1) * CHUNK), len(texts))
     else:
-        pool = make_executor(executor, workers, scheduler)
+        own = pool is None
+        pool = make_executor(executor, workers, scheduler) if own else pool
         try:
             for k, (_chunk, result) in enumerate(pool.map(_tag_texts, chunks, folder=folder)):
                 if isinstance(result, TaskFailed):
@@ -57,7 +62,8 @@ def tag_frame(frame: pd.DataFrame, model_dir: str | Path | None = None, workers:
                 if progress:
                     progress("tag", min(len(texts), (k + 1) * CHUNK), len(texts))
         finally:
-            pool.close()
+            if own:
+                pool.close()
     proba = np.vstack(parts) if parts else np.zeros((0, len(labels)))
     decided = model.decide(proba) if len(proba) else np.zeros((0, len(labels)), dtype=int)
     out = frame.copy()

@@ -15,6 +15,7 @@ how many were left out is in `excluded_*` columns.
 from __future__ import annotations
 
 import math
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 import numpy as np
@@ -66,11 +67,10 @@ def labels_of(tags: pd.DataFrame) -> list[str]:
 
 def prepare(tags: pd.DataFrame) -> pd.DataFrame:
     """Fill the columns a comparison needs, whatever produced the table."""
-    missing = [c for c in ("text", "labels") if c not in tags.columns]
-    if missing:
-        raise CompareError(f"the tags table lacks column(s) {', '.join(missing)}")
+    if "labels" not in tags.columns:
+        raise CompareError("the tags table lacks the column 'labels': is it the output of 'strategyscan tag'?")
     t = tags.copy()
-    defaults = {"country": "", "iso3": "", "year": pd.NA, "doc_id": "", "file": "", "kind": "body",
+    defaults = {"text": "", "country": "", "iso3": "", "year": pd.NA, "doc_id": "", "file": "", "kind": "body",
                 "language": "en", "page": pd.NA, "passage_id": "", "model_id": ""}
     for col, value in defaults.items():
         if col not in t.columns:
@@ -86,18 +86,20 @@ def prepare(tags: pd.DataFrame) -> pd.DataFrame:
     return t
 
 
-def _group_keys(t: pd.DataFrame, by: str) -> list[str]:
+def _group_keys(by: str) -> list[str]:
     return {"country": ["country", "iso3"], "country-year": ["country", "iso3", "year"],
             "document": ["country", "iso3", "year", "doc_id", "file"]}[by]
 
 
-def keep_latest(t: pd.DataFrame) -> pd.DataFrame:
-    """Each country's most recent document (ties: the longer one)."""
-    docs = (t.groupby(["country", "doc_id"], dropna=False)
-            .agg(year=("year", "max"), n=("text", "size")).reset_index())
+def latest_documents(frames: Iterable[pd.DataFrame]) -> set[str]:
+    """Each country's most recent document (ties: the longer one), from a pass over the table."""
+    parts = [prepare(f).groupby(["country", "doc_id"], dropna=False, observed=True)
+             .agg(year=("year", "max"), n=("text", "size")).reset_index() for f in frames]
+    docs = pd.concat(parts).groupby(["country", "doc_id"], dropna=False, observed=True).agg(
+        year=("year", "max"), n=("n", "sum")).reset_index()
     docs["year_key"] = docs["year"].fillna(-1)
     best = docs.sort_values(["country", "year_key", "n"], ascending=[True, False, False]).drop_duplicates("country")
-    return t[t["doc_id"].isin(best["doc_id"])]
+    return set(best["doc_id"].astype(str))
 
 
 def counted_mask(t: pd.DataFrame, options: CompareOptions) -> pd.Series:
@@ -109,47 +111,113 @@ def counted_mask(t: pd.DataFrame, options: CompareOptions) -> pd.Series:
     return mask
 
 
+class Aggregator:
+    """Per-group counts and the strongest evidence, accumulated batch by batch: memory grows with
+    the number of groups and documents, not with the number of passages."""
+
+    def __init__(self, labels: list[str], options: CompareOptions, keep_docs: set[str] | None = None) -> None:
+        self.labels, self.options, self.keep_docs = labels, options, keep_docs
+        self.keys = _group_keys(options.by)
+        self.parts: list[pd.DataFrame] = []
+        self.docs: dict[tuple, set[str]] = {}
+        self.candidates: list[pd.DataFrame] = []
+        self.model_ids: set[str] = set()
+
+    def add(self, batch: pd.DataFrame) -> None:
+        t = prepare(batch)
+        if self.keep_docs is not None:
+            t = t[t["doc_id"].astype(str).isin(self.keep_docs)]
+        if t.empty:
+            return
+        counted = counted_mask(t, self.options)
+        t = t.assign(_counted=counted, _heading=~t["kind"].isin(PROSE_KINDS),
+                     _foreign=~t["language"].isin(["en", ""]), _words=t["words"].where(counted, 0))
+        decided = t["labels"].str.split("|")
+        for lab in self.labels:
+            t[f"_has_{lab}"] = decided.apply(lambda ls, lab=lab: lab in ls) & counted
+        agg = {"passages": ("_counted", "sum"), "words": ("_words", "sum"),
+               "excluded_headings": ("_heading", "sum"), "excluded_non_english": ("_foreign", "sum"),
+               "year_min": ("year", "min"), "year_max": ("year", "max")}
+        agg.update({f"{lab}_passages": (f"_has_{lab}", "sum") for lab in self.labels})
+        grouped = t.groupby(self.keys, dropna=False, observed=True, sort=False)
+        self.parts.append(grouped.agg(**agg).reset_index())
+        for key, ids in grouped["doc_id"].unique().items():
+            self.docs.setdefault(key if isinstance(key, tuple) else (key,), set()).update(map(str, ids))
+        self.model_ids.update(set(t["model_id"].astype(str)) - {""})
+        if self.options.evidence:
+            self.candidates.append(self._top(t[counted]))
+
+    def _top(self, t: pd.DataFrame) -> pd.DataFrame:
+        frames = []
+        for lab in self.labels:
+            top = (t.sort_values(f"p_{lab}", ascending=False, kind="stable")
+                   .groupby(self.keys, dropna=False, observed=True, sort=False).head(self.options.evidence))
+            frames.append(top.assign(category=lab, probability=top[f"p_{lab}"],
+                                     labelled=top[f"_has_{lab}"] if f"_has_{lab}" in top else False))
+        return pd.concat(frames, ignore_index=True)
+
+    def table(self) -> pd.DataFrame:
+        if not self.parts:
+            raise CompareError("no passages to compare (after the filters)")
+        sums = {c: "sum" for c in self.parts[0].columns if c not in self.keys and not c.startswith("year_")}
+        g = (pd.concat(self.parts, ignore_index=True).groupby(self.keys, dropna=False, observed=True)
+             .agg({**sums, "year_min": "min", "year_max": "max"}).reset_index())
+        g.insert(len(self.keys), "documents",
+                 [len(self.docs[tuple(k)]) for k in g[self.keys].itertuples(index=False, name=None)])
+        if self.options.by == "document":
+            g = g.drop(columns=["year_min", "year_max"])
+        total_n = int(g["passages"].sum())
+        for lab in self.labels:
+            k = g[f"{lab}_passages"].to_numpy(dtype=float)
+            n = g["passages"].to_numpy(dtype=float)
+            with np.errstate(divide="ignore", invalid="ignore"):
+                share = np.where(n > 0, k / n, np.nan)
+                lo, hi = wilson(k, n)
+                corpus_share = g[f"{lab}_passages"].sum() / total_n if total_n else math.nan
+                g[f"{lab}_share"] = np.round(share, 4)
+                g[f"{lab}_share_lo"] = np.round(lo, 4)
+                g[f"{lab}_share_hi"] = np.round(hi, 4)
+                g[f"{lab}_per_10k_words"] = np.round(np.where(g["words"] > 0, k / g["words"] * 10_000, np.nan), 2)
+                g[f"{lab}_emphasis"] = np.round(share / corpus_share, 3) if corpus_share else np.nan
+        g["model_id"] = ",".join(sorted(self.model_ids))
+        for col in ("passages", "words", "excluded_headings", "excluded_non_english",
+                    *(f"{lab}_passages" for lab in self.labels)):
+            g[col] = g[col].astype(int)
+        return g.sort_values(self.keys).reset_index(drop=True)
+
+    def evidence(self) -> pd.DataFrame:
+        cols = ["group", *self.keys, "category", "rank", "probability", "labelled", "file", "page",
+                "passage_id", "text"]
+        if not self.candidates:
+            return pd.DataFrame(columns=cols)
+        ev = pd.concat(self.candidates, ignore_index=True)
+        ev = (ev.sort_values("probability", ascending=False, kind="stable")
+              .groupby([*self.keys, "category"], dropna=False, observed=True, sort=False)
+              .head(self.options.evidence))
+        ev["group"] = [group_name(r, self.options.by) for _, r in ev.iterrows()]
+        ev = ev.sort_values(["group", "category", "probability"], ascending=[True, True, False], kind="stable")
+        ev["rank"] = ev.groupby(["group", "category"], observed=True).cumcount() + 1
+        return ev[cols].reset_index(drop=True)
+
+
+def aggregate(frames: Iterable[pd.DataFrame], labels: list[str], options: CompareOptions,
+              keep_docs: set[str] | None = None) -> Aggregator:
+    agg = Aggregator(labels, options, keep_docs)
+    for frame in frames:
+        agg.add(frame)
+    return agg
+
+
 def compare_table(tags: pd.DataFrame, options: CompareOptions = CompareOptions()) -> pd.DataFrame:
     """One row per group with counts, shares, intervals, rates and emphasis per category."""
-    labels = labels_of(tags)
-    t = prepare(tags)
-    if options.latest:
-        t = keep_latest(t)
-    keys = _group_keys(t, options.by)
-    counted = counted_mask(t, options)
-    t["_counted"] = counted
-    t["_heading"] = ~t["kind"].isin(PROSE_KINDS)
-    t["_foreign"] = ~t["language"].isin(["en", ""])
-    decided = t["labels"].str.split("|")
-    for lab in labels:
-        t[f"_has_{lab}"] = decided.apply(lambda ls, lab=lab: lab in ls) & counted
-    t["_words"] = t["words"].where(counted, 0)
+    keep = latest_documents([tags]) if options.latest else None
+    return aggregate([tags], labels_of(tags), options, keep).table()
 
-    agg = {"documents": ("doc_id", "nunique"), "passages": ("_counted", "sum"), "words": ("_words", "sum"),
-           "excluded_headings": ("_heading", "sum"), "excluded_non_english": ("_foreign", "sum")}
-    for lab in labels:
-        agg[f"{lab}_passages"] = (f"_has_{lab}", "sum")
-    g = t.groupby(keys, dropna=False).agg(**agg).reset_index()
-    if options.by != "document":
-        years = t.groupby(keys, dropna=False)["year"].agg(["min", "max"]).reset_index()
-        g = g.merge(years.rename(columns={"min": "year_min", "max": "year_max"}), on=keys, how="left")
 
-    total_n = int(g["passages"].sum())
-    for lab in labels:
-        k = g[f"{lab}_passages"].to_numpy()
-        n = g["passages"].to_numpy()
-        with np.errstate(divide="ignore", invalid="ignore"):
-            share = np.where(n > 0, k / n, np.nan)
-        lo, hi = wilson(k, n)
-        corpus_share = g[f"{lab}_passages"].sum() / total_n if total_n else math.nan
-        g[f"{lab}_share"] = np.round(share, 4)
-        g[f"{lab}_share_lo"] = np.round(lo, 4)
-        g[f"{lab}_share_hi"] = np.round(hi, 4)
-        with np.errstate(divide="ignore", invalid="ignore"):
-            g[f"{lab}_per_10k_words"] = np.round(np.where(g["words"] > 0, k / g["words"] * 10_000, np.nan), 2)
-            g[f"{lab}_emphasis"] = np.round(share / corpus_share, 3) if corpus_share else np.nan
-    g["model_id"] = ",".join(sorted(set(t["model_id"]) - {""}))
-    return g.sort_values(keys).reset_index(drop=True)
+def evidence(tags: pd.DataFrame, options: CompareOptions = CompareOptions()) -> pd.DataFrame:
+    """For every group and category, the passages with the highest probability."""
+    keep = latest_documents([tags]) if options.latest else None
+    return aggregate([tags], labels_of(tags), options, keep).evidence()
 
 
 def long_form(table: pd.DataFrame, labels: list[str], by: str) -> pd.DataFrame:
@@ -176,27 +244,3 @@ def group_name(row: pd.Series, by: str) -> str:
     return f"{row['country']} {row['year'] if pd.notna(row['year']) else ''} {row['file']}".replace("  ", " ")
 
 
-def evidence(tags: pd.DataFrame, options: CompareOptions = CompareOptions()) -> pd.DataFrame:
-    """For every group and category, the passages with the highest probability."""
-    labels = labels_of(tags)
-    t = prepare(tags)
-    if options.latest:
-        t = keep_latest(t)
-    t = t[counted_mask(t, options)]
-    keys = _group_keys(t, options.by)
-    cols = ["group", *keys, "category", "rank", "probability", "labelled", "file", "page", "passage_id", "text"]
-    if options.evidence == 0 or t.empty:
-        return pd.DataFrame(columns=cols)
-    frames = []
-    for lab in labels:
-        top = (t.sort_values(f"p_{lab}", ascending=False, kind="stable")
-               .groupby(keys, dropna=False, sort=False).head(options.evidence).copy())
-        top["category"] = lab
-        top["probability"] = top[f"p_{lab}"]
-        top["labelled"] = top["labels"].str.split("|").apply(lambda ls, lab=lab: lab in ls)
-        frames.append(top)
-    ev = pd.concat(frames, ignore_index=True)
-    ev["group"] = ev.apply(lambda r: group_name(r, options.by), axis=1)
-    ev = ev.sort_values(["group", "category", "probability"], ascending=[True, True, False], kind="stable")
-    ev["rank"] = ev.groupby(["group", "category"]).cumcount() + 1
-    return ev[cols].reset_index(drop=True)

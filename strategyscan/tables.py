@@ -1,0 +1,109 @@
+"""Tables on disk, read and written in batches so memory does not grow with the corpus.
+
+Every stage writes a CSV (for people and spreadsheets) and a Parquet twin (typed, fast, and
+readable column by column); both appear only when complete.
+"""
+
+from __future__ import annotations
+
+import csv
+import os
+from collections.abc import Iterator
+from pathlib import Path
+
+import pandas as pd
+
+from .outputs import atomic_path
+
+BATCH_ROWS = 20_000
+
+
+class TableSink:
+    """Append batches to `name.csv` and `name.parquet`; `close(ok=True)` moves both into place."""
+
+    def __init__(self, csv_path: Path, parquet_path: Path, schema=None) -> None:
+        self._contexts = [atomic_path(csv_path), atomic_path(parquet_path)]
+        self._csv_tmp, self._pq_tmp = (ctx.__enter__() for ctx in self._contexts)
+        self._fh = self._csv_tmp.open("w", newline="", encoding="utf-8")
+        self._writer: csv.writer | None = None
+        self._schema = schema
+        self._pq = None
+        self.rows = 0
+
+    def add(self, frame: pd.DataFrame) -> None:
+        import pyarrow as pa
+        import pyarrow.parquet as pq
+
+        if self._writer is None:
+            self._writer = csv.writer(self._fh)
+            self._writer.writerow(frame.columns)
+        if frame.empty:
+            return
+        table = pa.Table.from_pandas(frame, schema=self._schema, preserve_index=False)
+        if self._pq is None:
+            self._schema = table.schema
+            self._pq = pq.ParquetWriter(self._pq_tmp, self._schema)
+        self._pq.write_table(table)
+        frame.to_csv(self._fh, header=False, index=False)
+        self.rows += len(frame)
+
+    def close(self, ok: bool) -> None:
+        self._fh.close()
+        if self._pq is None and ok:  # no rows: still a valid, empty Parquet file
+            import pyarrow as pa
+            import pyarrow.parquet as pq
+
+            pq.write_table(pa.table({}) if self._schema is None else self._schema.empty_table(), self._pq_tmp)
+        elif self._pq is not None:
+            self._pq.close()
+        failure = None if ok else RuntimeError("aborted")
+        for ctx in self._contexts:
+            ctx.__exit__(type(failure) if failure else None, failure, None)
+
+
+def table_columns(path: str | os.PathLike) -> list[str]:
+    path = Path(path)
+    if path.suffix.lower() == ".parquet":
+        import pyarrow.parquet as pq
+
+        return list(pq.read_schema(path).names)
+    return list(read_table_head(path).columns)
+
+
+def read_table_head(path: Path) -> pd.DataFrame:
+    try:
+        return pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8-sig", nrows=0)
+    except (UnicodeDecodeError, pd.errors.ParserError, pd.errors.EmptyDataError, OSError) as exc:
+        raise ValueError(f"cannot read {path} as a table: {exc}") from None
+
+
+def iter_batches(source: pd.DataFrame | str | os.PathLike, rows: int = BATCH_ROWS,
+                 columns: list[str] | None = None) -> Iterator[pd.DataFrame]:
+    """The table in batches of `rows`, whatever it is stored in."""
+    if isinstance(source, pd.DataFrame):
+        frame = source if columns is None else source[columns]
+        for start in range(0, max(len(frame), 1), rows):
+            yield frame.iloc[start : start + rows]
+        return
+    path = Path(source)
+    if not path.is_file():
+        raise ValueError(f"no such file: {path}")
+    if path.suffix.lower() == ".parquet":
+        import pyarrow.parquet as pq
+
+        for batch in pq.ParquetFile(path).iter_batches(batch_size=rows, columns=columns):
+            yield batch.to_pandas()
+        return
+    try:
+        yield from pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8-sig", chunksize=rows,
+                               usecols=(lambda c: c in columns) if columns else None)
+    except (UnicodeDecodeError, pd.errors.ParserError, pd.errors.EmptyDataError) as exc:
+        raise ValueError(f"cannot read {path} as a table: {exc}") from None
+
+
+def rows_where(source: pd.DataFrame | str | os.PathLike, column: str, values: set[str],
+               columns: list[str]) -> pd.DataFrame:
+    """The rows whose `column` is in `values`, read batch by batch."""
+    parts = [b.loc[b[column].astype(str).isin(values), columns]
+             for b in iter_batches(source, columns=list(dict.fromkeys([column, *columns])))]
+    return pd.concat(parts, ignore_index=True) if parts else pd.DataFrame(columns=columns)
