@@ -14,7 +14,7 @@ import pandas as pd
 from ..outputs import write_bytes, write_text
 from .aggregate import group_name
 
-MAX_ROWS_HEATMAP = 60
+MAX_ROWS_HEATMAP = 120
 
 
 def _figure_png(fig) -> bytes:
@@ -32,8 +32,11 @@ def heatmap_png(table: pd.DataFrame, labels: list[str], titles: dict[str, str], 
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
 
-    rows = table.sort_values("passages", ascending=False).head(MAX_ROWS_HEATMAP)
+    counted = table[table["passages"] > 0]
+    rows = counted.sort_values("passages", ascending=False).head(MAX_ROWS_HEATMAP)
     rows = rows.assign(_name=rows.apply(lambda r: group_name(r, by), axis=1)).sort_values("_name")
+    shown = f"{len(rows)} groups" + (f" (the {len(rows)} with most passages of {len(counted)})"
+                                     if len(rows) < len(counted) else "")
     data = np.array([[r[f"{lab}_emphasis"] for lab in labels] for _, r in rows.iterrows()], dtype=float)
     shares = np.array([[r[f"{lab}_share"] for lab in labels] for _, r in rows.iterrows()], dtype=float)
     fig, ax = plt.subplots(figsize=(2.0 + 1.3 * len(labels), 1.2 + 0.32 * max(len(rows), 1)))
@@ -49,7 +52,7 @@ def heatmap_png(table: pd.DataFrame, labels: list[str], titles: dict[str, str], 
     cbar = fig.colorbar(im, ax=ax, shrink=0.6)
     cbar.set_ticks([-2, -1, 0, 1, 2], labels=["1/4x", "1/2x", "average", "2x", "4x"])
     cbar.set_label("emphasis (share relative to corpus)")
-    ax.set_title("Share of passages per category (colour: emphasis relative to the corpus)")
+    ax.set_title(f"Share of passages per category, {shown}\n(colour: emphasis relative to the corpus)")
     return _figure_png(fig)
 
 
@@ -93,6 +96,15 @@ nav a{margin-right:.8rem}
 """
 
 
+def _uncounted_note(table: pd.DataFrame, by: str) -> str:
+    empty = table[table["passages"] == 0]
+    if empty.empty:
+        return ""
+    names = ", ".join(html.escape(group_name(r, by)) for _, r in empty.iterrows())
+    return (f"<p class='muted'>No counted passages (only non-English text, or headings) for {len(empty)} "
+            f"group(s), so they have no shares: {names}. Their passages are in tags.csv.</p>")
+
+
 def render_html(table: pd.DataFrame, evidence: pd.DataFrame, labels: list[str], titles: dict[str, str],
                 descriptions: dict[str, str], by: str, heatmap: bytes, rankings: dict[str, bytes],
                 meta: dict) -> str:
@@ -107,6 +119,7 @@ def render_html(table: pd.DataFrame, evidence: pd.DataFrame, labels: list[str], 
              "passages are left out. Emphasis = group share / corpus share (1.0 = average). Intervals are 95 % "
              "Wilson intervals over passages; passages of one document are not independent, so read them as a "
              "lower bound on uncertainty.</p>",
+             _uncounted_note(table, by),
              "<nav>" + "".join(f"<a href='#{lab}'>{esc(titles[lab])}</a>" for lab in labels)
              + "<a href='#evidence'>Evidence</a></nav>",
              "<h2>Heatmap</h2>", _img(heatmap, "heatmap of shares per group and category")]
