@@ -189,16 +189,30 @@ def _print_report(rep, title: str) -> None:
 
 @app.command()
 @user_errors
-def evaluate(labelled: Annotated[Path, typer.Argument(help="CSV with text,labels (human labels)")],
+def evaluate(labelled: Annotated[Optional[Path], typer.Argument(help="CSV with text,labels (human labels)")] = None,
              model: ModelOpt = None,
+             evalset: Annotated[Optional[str], typer.Option(
+                 "--evalset", help="Instead of a CSV: the shipped real-text set, 'dev' or 'heldout' "
+                                   "(resolved against ../shared)")] = None,
              as_json: Annotated[bool, typer.Option("--json", help="Machine-readable output")] = False) -> None:
     """Per-label precision, recall, F1, kappa, macro-F1 and label confusion on human labels."""
     from .classification import evaluate as evaluate_fn
     from .classification import labelled as lab
     from .classification.persistence import load_model
 
+    if (labelled is None) == (evalset is None):
+        raise ValueError("give either a labelled CSV or --evalset dev|heldout")
     est, card = load_model(model)
-    items = lab.read_labelled([labelled])
+    if evalset is not None:
+        from .classification.evalset import SharedDataMissing, load_evalset
+
+        try:
+            items = load_evalset(evalset)
+        except SharedDataMissing as exc:
+            raise ValueError(str(exc)) from None
+        labelled = Path(f"evaluation set '{evalset}'")
+    else:
+        items = lab.read_labelled([labelled])
     rep = evaluate_fn(items, est)
     if as_json:
         print(json.dumps({"model_id": card["model_id"], **rep.to_dict()}, indent=2))

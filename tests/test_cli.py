@@ -125,3 +125,12 @@ def test_explain_shows_probabilities_and_terms():
     output = " ".join(result.output.split())
     deterrence = output[output.index("deterrence p="):output.index("sovereignty p=")]
     assert "yes" in deterrence and "sanction" in deterrence
+
+
+def test_evaluate_on_the_shipped_real_text_set(ncss_dir):
+    result = cli("evaluate", "--evalset", "heldout", "--json")
+    assert result.exit_code == 0, result.output
+    data = json.loads(result.output)
+    assert data["n"] >= 300 and data["macro_f1"] > 0.6
+    assert cli("evaluate", "--evalset", "nope").exit_code == 2
+    assert "either a labelled CSV or --evalset" in cli("evaluate").output
