@@ -16,7 +16,8 @@ __version__ = "0.1.0"
 
 _EXPORTS = dict.fromkeys(("train", "evaluate", "load_model", "save_model", "load_taxonomy", "read_labelled"),
                          "classification")
-__all__ = sorted([*_EXPORTS, "compare", "ingest", "run", "tag"])
+__all__ = ["compare", "evaluate", "ingest", "load_model", "load_taxonomy", "read_labelled", "run", "save_model",
+           "tag", "train"]
 
 
 def __getattr__(name: str):

@@ -7,6 +7,7 @@ JSON (nothing executes on load) and are written atomically: a half-written entry
 
 from __future__ import annotations
 
+import contextlib
 import gzip
 import hashlib
 import json
@@ -43,7 +44,5 @@ class Cache:
 
     def put(self, key: str, result: IngestResult) -> None:
         payload = {"document": asdict(result.document), "passages": [asdict(p) for p in result.passages]}
-        try:
+        with contextlib.suppress(OutputError):  # a cache that cannot be written only costs speed next time
             write_bytes(self._path(key), gzip.compress(json.dumps(payload).encode(), compresslevel=3))
-        except OutputError:
-            pass  # a cache that cannot be written only costs speed next time

@@ -7,6 +7,7 @@ notebook needs next.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import os
 import tempfile
@@ -39,6 +40,20 @@ def _passage_schema():
     import pyarrow as pa
 
     return pa.schema([(n, pa.int64() if n in _INT_COLUMNS else pa.string()) for n in PASSAGE_ORDER])
+
+
+@contextlib.contextmanager
+def _finishing(pool, sink: TableSink | None):
+    """Stop the workers; put the outputs in place only if the stage got to its end."""
+    ok = False
+    try:
+        yield
+        ok = True
+    finally:
+        if pool:
+            pool.close()
+        if sink:
+            sink.close(ok)
 
 
 # ------------------------------------------------------------------------------------------------
@@ -141,9 +156,8 @@ def ingest(sources: list[str | os.PathLike], out: str | os.PathLike | None = Non
                 kept.extend(rows)
             next_index += 1
 
-    ok = False
     pool = make_executor(executor, workers, scheduler) if todo else None
-    try:
+    with _finishing(pool, sink):
         drain()
         if pool:
             # hard limit per file: the cooperative limit inside ingest_file plus room to finish a page
@@ -156,12 +170,6 @@ def ingest(sources: list[str | os.PathLike], out: str | os.PathLike | None = Non
                 if progress:
                     progress("ingest", done, len(files))
                 drain()
-        ok = True
-    finally:
-        if pool:
-            pool.close()
-        if sink:
-            sink.close(ok)
 
     frame = pd.DataFrame([d.row() for d in documents], columns=DOCUMENT_ORDER)
     frame["year"] = frame["year"].astype("Int64")
@@ -236,9 +244,8 @@ def tag(inputs: list[str | os.PathLike] | str | os.PathLike | pd.DataFrame, out:
         kept: list[pd.DataFrame] = []
         counts: Counter[str] = Counter()
         rows = reused = 0
-        ok = False
         pool = None if workers == 1 else make_executor(executor, workers, scheduler)  # shared by all batches
-        try:
+        with _finishing(pool, sink):
             for batch in iter_batches(source):
                 batch = batch.reset_index(drop=True)
                 tagged = _tag_batch(batch, prev, added, model, pool)
@@ -252,12 +259,6 @@ def tag(inputs: list[str | os.PathLike] | str | os.PathLike | pd.DataFrame, out:
                     kept.append(tagged)
                 if progress:
                     progress("tag", rows, total or rows)
-            ok = True
-        finally:
-            if pool:
-                pool.close()
-            if sink:
-                sink.close(ok)
     frame = pd.concat(kept, ignore_index=True) if kept else None
     return TagOutput(out_dir / "tags.csv" if out_dir else None, out_dir / "tags.parquet" if out_dir else None,
                      card["model_id"], rows, {lab: counts[lab] for lab in labels}, reused, frame)

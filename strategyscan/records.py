@@ -6,7 +6,7 @@ them around without knowing what a stage does inside.
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass, field, fields
+from dataclasses import asdict, dataclass, field
 from typing import Literal
 
 Status = Literal["ok", "warning", "error"]
@@ -58,10 +58,6 @@ class Passage:
 
     def row(self) -> dict:
         return asdict(self)
-
-
-PASSAGE_COLUMNS = [f.name for f in fields(Passage)]
-DOCUMENT_COLUMNS = [f.name for f in fields(Document)]
 
 
 @dataclass(frozen=True)

@@ -108,6 +108,6 @@ def train(items: list[LabelledPassage], taxonomy: Taxonomy | None = None, folds:
         "cross_validation": {"folds": folds, "note": "out-of-fold predictions at the tuned thresholds "
                              "(tuned on the same predictions, so slightly optimistic)", **cv.to_dict()},
         "versions": vers,
-        "created": _dt.datetime.now(_dt.timezone.utc).replace(microsecond=0).isoformat(),
+        "created": _dt.datetime.now(_dt.UTC).replace(microsecond=0).isoformat(),
     }
     return Trained(model, card, cv)

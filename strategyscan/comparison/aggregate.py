@@ -153,7 +153,7 @@ class Aggregator:
             top = (t.sort_values(f"p_{lab}", ascending=False, kind="stable")
                    .groupby(self.keys, dropna=False, observed=True, sort=False).head(self.options.evidence))
             frames.append(top.assign(category=lab, probability=top[f"p_{lab}"],
-                                     labelled=top[f"_has_{lab}"] if f"_has_{lab}" in top else False))
+                                     labelled=top[f"_has_{lab}"]))
         return pd.concat(frames, ignore_index=True)
 
     def table(self) -> pd.DataFrame:

@@ -95,9 +95,7 @@ def find_boilerplate(pages: list[Page]) -> set[int]:
     drop: set[int] = set()
     for edge in edges:
         for ln in edge:
-            if seen[_shape(ln.text)] >= needed and len(pages) > 1:
-                drop.add(id(ln))
-            elif _PAGE_NUMBER_RE.match(ln.text):
+            if (seen[_shape(ln.text)] >= needed and len(pages) > 1) or _PAGE_NUMBER_RE.match(ln.text):
                 drop.add(id(ln))
     return drop
 

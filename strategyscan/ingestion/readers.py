@@ -70,9 +70,6 @@ def open_document(path: Path, engine: str) -> OpenDocument:
 # pypdfium2: fast, good reading order on columns; the default.
 
 
-_SOFT_HYPHENS = "\ufffe\x02\u00ad"
-
-
 def _pdfium_error(exc: Exception) -> ReadError:
     msg = str(exc)
     if "password" in msg.lower():
@@ -83,11 +80,20 @@ def _pdfium_error(exc: Exception) -> ReadError:
 
 
 @dataclass
-class PdfiumDocument:
+class _Opened:
+    """What every reader keeps about an open file: notes for the reason column, PDF metadata."""
+
     path: Path
     notes: list[str] = field(default_factory=list)
     metadata: dict[str, str] = field(default_factory=dict)
+    page_count: int = 0
 
+    def close(self) -> None:
+        pass
+
+
+@dataclass
+class PdfiumDocument(_Opened):
     def __post_init__(self) -> None:
         import pypdfium2 as pdfium
         import pypdfium2.raw as pdfium_c
@@ -167,11 +173,7 @@ def _pdfminer_error(exc: Exception) -> ReadError:
 
 
 @dataclass
-class PlumberDocument:
-    path: Path
-    notes: list[str] = field(default_factory=list)
-    metadata: dict[str, str] = field(default_factory=dict)
-
+class PlumberDocument(_Opened):
     def __post_init__(self) -> None:
         import pdfplumber
 
@@ -216,11 +218,7 @@ def _open_plumber(path: Path) -> OpenDocument:
 
 
 @dataclass
-class TextDocument:
-    path: Path
-    notes: list[str] = field(default_factory=list)
-    metadata: dict[str, str] = field(default_factory=dict)
-
+class TextDocument(_Opened):
     def __post_init__(self) -> None:
         data = self.path.read_bytes()
         try:
@@ -243,13 +241,6 @@ class TextDocument:
                     lines.append(Line(index + 1, stripped, row * TEXT_LINE_PITCH, row * TEXT_LINE_PITCH + 10.0,
                                       indent * 5.0, (indent + len(stripped)) * 5.0, 10.0))
             yield Page(index + 1, 0.0, 0.0, lines)
-
-    def close(self) -> None:
-        pass
-
-
-def soft_hyphen_end(text: str) -> bool:
-    return bool(text) and text[-1] in _SOFT_HYPHENS
 
 
 WORD_RE = re.compile(r"[^\W_]+(?:['\u2019-][^\W_]+)*")
