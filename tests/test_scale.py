@@ -58,6 +58,17 @@ def test_rerun_reuses_unchanged_files_and_redoes_changed_ones(folder, tmp_path, 
     assert texts.str.contains("A different text").any() and not texts.str.contains("measure").any()
 
 
+def test_tags_are_identical_whatever_the_number_of_workers(tmp_path, monkeypatch):
+    from strategyscan.classification import tag as tagging
+
+    monkeypatch.setattr(tagging, "CHUNK", 25)  # several chunks, spread over the workers
+    passages = ss.ingest([SAMPLES], tmp_path / "in").passages_parquet
+    one = ss.tag(passages, tmp_path / "one", workers=1)
+    two = ss.tag(passages, tmp_path / "two", workers=2)
+    assert one.rows > 100
+    assert (tmp_path / "one" / "tags.csv").read_bytes() == (tmp_path / "two" / "tags.csv").read_bytes()
+
+
 def test_retagging_reuses_tags_of_unchanged_passages(tmp_path):
     first = ss.run([SAMPLES], tmp_path, workers=1)
     second = ss.run([SAMPLES], tmp_path, workers=1)
@@ -138,6 +149,14 @@ def test_dask_local_cluster_gives_the_same_outputs(folder, tmp_path):
     p2, d2 = read_outputs(tmp_path / "dask")
     assert p1 == p2
     pd.testing.assert_frame_equal(d1, d2)
+
+
+@pytest.mark.slow
+def test_the_whole_run_on_dask_equals_the_local_run(tmp_path):
+    local = ss.run([SAMPLES], tmp_path / "local", workers=2)
+    dask = ss.run([SAMPLES], tmp_path / "dask", workers=2, executor="dask")
+    assert (tmp_path / "local" / "tags.csv").read_bytes() == (tmp_path / "dask" / "tags.csv").read_bytes()
+    pd.testing.assert_frame_equal(local.compare.table, dask.compare.table)
 
 
 def test_an_unreachable_scheduler_is_a_clear_error(folder, tmp_path):
