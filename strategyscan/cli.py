@@ -115,7 +115,7 @@ def tag(inputs: Annotated[list[Path], typer.Argument(help="A passages CSV (needs
     """Give every passage a probability per category: OUT/tags.csv."""
     from . import pipeline
 
-    ingest_options = {} if _is_table(inputs) else {"engine": engine, "manifest": manifest}
+    ingest_options = {} if pipeline.is_table(inputs) else {"engine": engine, "manifest": manifest}
     with _Bars(not quiet) as bars:
         result = pipeline.tag(inputs, out, model=model, workers=workers, executor=executor,
                               scheduler=scheduler, progress=bars, **ingest_options)
@@ -134,10 +134,6 @@ def tag(inputs: Annotated[list[Path], typer.Argument(help="A passages CSV (needs
                 if terms:
                     out_console.print(f"  {label:<18} p={row[f'p_{label}']:.2f}  "
                                       + ", ".join(f"{t} (+{v:.2f})" for t, v in terms), highlight=False)
-
-
-def _is_table(inputs: list[Path]) -> bool:
-    return len(inputs) == 1 and inputs[0].suffix.lower() in {".csv", ".parquet"}
 
 
 @app.command()

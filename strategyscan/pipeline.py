@@ -11,7 +11,6 @@ import contextlib
 import hashlib
 import os
 import tempfile
-import unicodedata
 from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -21,7 +20,7 @@ import pandas as pd
 
 from .cache import Cache, entry_key
 from .executors import TaskFailed, check_executor, make_executor
-from .ingestion import IngestOptions, SourceError, discover, file_hash, ingest_file
+from .ingestion import IngestOptions, SourceError, discover, display_name, failed, file_hash, ingest_file
 from .ingestion.metadata import Meta, read_manifest
 from .outputs import ensure_writable_dir, write_csv
 from .records import Document, IngestResult
@@ -80,16 +79,11 @@ def _ingest_task(item: tuple[int, Path, Meta | None, str | None], options: Inges
     """Runs in a worker: extract one file and store it in the cache before returning, so an
     interrupted run keeps every file it finished."""
     _index, path, meta, key = item
-    manifest = {unicodedata.normalize("NFC", path.name): meta} if meta else None
+    manifest = {display_name(Path(path.name)): meta} if meta else None
     result = ingest_file(path, options, manifest)
     if cache_root and key and result.document.status != "error":
         Cache(cache_root).put(key, result)
     return result
-
-
-def _failed(path: Path, doc_id: str, reason: str) -> IngestResult:
-    return IngestResult(Document(doc_id=doc_id, file=unicodedata.normalize("NFC", str(path)),
-                                 status="error", reason=reason))
 
 
 def _manifests(sources: list[str | os.PathLike], manifest: str | os.PathLike | None) -> dict[str, Meta]:
@@ -122,14 +116,14 @@ def ingest(sources: list[str | os.PathLike], out: str | os.PathLike | None = Non
     ready: dict[int, IngestResult] = {}
     todo: list[tuple[int, Path, Meta | None, str | None]] = []
     for i, path in enumerate(files):
-        meta = metas.get(unicodedata.normalize("NFC", path.name))
+        meta = metas.get(display_name(Path(path.name)))
         try:
             doc_id = file_hash(path)
         except OSError as exc:
-            ready[i] = _failed(path, "", f"cannot read file: {exc.strerror or exc}")
+            ready[i] = failed(path, "", f"cannot read file: {exc.strerror or exc}")
             continue
         key = entry_key(doc_id, path.name, options.cache_key(), meta) if store else None
-        hit = store.get(key, unicodedata.normalize("NFC", str(path))) if store and key else None
+        hit = store.get(key, display_name(path)) if store and key else None
         if hit is not None:
             ready[i] = hit
         else:
@@ -165,7 +159,7 @@ def ingest(sources: list[str | os.PathLike], out: str | os.PathLike | None = Non
                               cache_root=str(store.root) if store else None)
             for done, ((i, path, _meta, _key), result) in enumerate(stream, start=reused + 1):
                 if isinstance(result, TaskFailed):
-                    result = _failed(path, file_hash(path), str(result))
+                    result = failed(path, file_hash(path), str(result))
                 ready[i] = result
                 if progress:
                     progress("ingest", done, len(files))
@@ -264,12 +258,17 @@ def tag(inputs: list[str | os.PathLike] | str | os.PathLike | pd.DataFrame, out:
                      card["model_id"], rows, {lab: counts[lab] for lab in labels}, reused, frame)
 
 
+def is_table(inputs: list[str | os.PathLike]) -> bool:
+    """`tag` takes one passages table, or documents to ingest first."""
+    return len(inputs) == 1 and Path(inputs[0]).suffix.lower() in {".csv", ".parquet"}
+
+
 def _tag_source(inputs, folder: Path, workers, executor, scheduler, progress, ingest_options):
     """A table to tag: the input itself, or the passages of the ingested documents."""
     if isinstance(inputs, pd.DataFrame):
         return inputs
     inputs = [inputs] if isinstance(inputs, (str, os.PathLike)) else list(inputs)
-    if len(inputs) == 1 and Path(inputs[0]).suffix.lower() in {".csv", ".parquet"}:
+    if is_table(inputs):
         return Path(inputs[0])
     result = ingest(inputs, folder, workers=workers, executor=executor, scheduler=scheduler, progress=progress,
                     **ingest_options)
@@ -280,19 +279,18 @@ def _tag_batch(batch: pd.DataFrame, prev: pd.DataFrame | None, added: list[str],
     """Tag one batch, reusing earlier tags of passages whose id, text and model are unchanged."""
     from .classification.tag import tag_frame
 
-    batch = batch.copy()
-    batch["text"] = batch["text"].fillna("").astype(str)
-    hit = pd.Series(False, index=batch.index)
+    out = batch.copy()
+    out["text"] = out["text"].fillna("").astype(str)
+    hit = pd.Series(False, index=out.index)
     if prev is not None and len(prev):
-        keyed = batch[["passage_id"]].astype(str).assign(_key=_text_key(batch["text"]))
+        keyed = out[["passage_id"]].astype(str).assign(_key=_text_key(out["text"]))
         found = keyed.merge(prev, on=["passage_id", "_key"], how="left")
         hit = found["labels"].notna()
-    out = batch.copy()
     if hit.any():
         for col in added:
             out.loc[hit, col] = found.loc[hit, col].to_numpy()
     if (~hit).any():
-        fresh = tag_frame(batch.loc[~hit], model, workers=1 if pool is None else 0, pool=pool)
+        fresh = tag_frame(out.loc[~hit], model, workers=1 if pool is None else 0, pool=pool)
         for col in added:
             out.loc[~hit, col] = fresh[col].to_numpy()
     out["_reused"] = hit.to_numpy()
@@ -331,8 +329,8 @@ def compare(tags: pd.DataFrame | str | os.PathLike, out: str | os.PathLike | Non
     labels = labels_of(pd.DataFrame(columns=columns))
     wanted = [c for c in columns if c != "text"] if not isinstance(tags, pd.DataFrame) else None
 
-    def batches(cols=wanted):
-        for batch in iter_batches(tags, columns=cols):
+    def batches():
+        for batch in iter_batches(tags, columns=wanted):
             for lab in labels:
                 batch[f"p_{lab}"] = pd.to_numeric(batch[f"p_{lab}"], errors="coerce").fillna(0.0)
             yield batch

@@ -25,7 +25,7 @@ class TableSink:
         self._contexts = [atomic_path(csv_path), atomic_path(parquet_path)]
         self._csv_tmp, self._pq_tmp = (ctx.__enter__() for ctx in self._contexts)
         self._fh = self._csv_tmp.open("w", newline="", encoding="utf-8")
-        self._writer: csv.writer | None = None
+        self._header = False
         self._schema = schema
         self._pq = None
         self.rows = 0
@@ -34,9 +34,9 @@ class TableSink:
         import pyarrow as pa
         import pyarrow.parquet as pq
 
-        if self._writer is None:
-            self._writer = csv.writer(self._fh)
-            self._writer.writerow(frame.columns)
+        if not self._header:
+            csv.writer(self._fh).writerow(frame.columns)
+            self._header = True
         if frame.empty:
             return
         table = pa.Table.from_pandas(frame, schema=self._schema, preserve_index=False)

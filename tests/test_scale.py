@@ -65,7 +65,7 @@ def test_tags_are_identical_whatever_the_number_of_workers(tmp_path, monkeypatch
     passages = ss.ingest([SAMPLES], tmp_path / "in").passages_parquet
     one = ss.tag(passages, tmp_path / "one", workers=1)
     two = ss.tag(passages, tmp_path / "two", workers=2)
-    assert one.rows > 100
+    assert one.rows == two.rows > 100
     assert (tmp_path / "one" / "tags.csv").read_bytes() == (tmp_path / "two" / "tags.csv").read_bytes()
 
 

@@ -11,7 +11,7 @@ import re
 
 from sklearn.base import BaseEstimator, TransformerMixin
 
-from ..ingestion.metadata import _name_regex, fold, trie_pattern
+from ..ingestion.metadata import name_regex, fold, trie_pattern
 
 COUNTRY_TOKEN = "xcountryx"
 YEAR_TOKEN = "xyearx"
@@ -50,7 +50,7 @@ _YEAR_RE = re.compile(r"\b(?:19|20)\d{2}\b")
 def mask(text: str) -> str:
     """Fold case and accents, then replace countries, demonyms and years with placeholders."""
     text = fold(text)
-    text = _name_regex().sub(f" {COUNTRY_TOKEN} ", text)
+    text = name_regex().sub(f" {COUNTRY_TOKEN} ", text)
     text = _demonym_regex().sub(f" {COUNTRY_TOKEN} ", text)
     return _YEAR_RE.sub(f" {YEAR_TOKEN} ", text)
 

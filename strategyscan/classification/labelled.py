@@ -1,4 +1,4 @@
-"""Labelled passages: human labels and model predictions as one record type.
+"""Labelled passages: the human labels models learn from and are measured against.
 
 Reading validates every row at the door, naming the file, the row and the offending value, so
 an analyst's mistake in a spreadsheet is found before a model is trained on it.
@@ -10,7 +10,7 @@ import csv
 import glob
 import re
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 
 from ..paths import LABELLED
@@ -25,9 +25,7 @@ class LabelledDataError(ValueError):
 class LabelledPassage:
     text: str
     labels: frozenset[str]
-    source: str = "human"  # "human" or a model id
-    probabilities: dict[str, float] = field(default_factory=dict, compare=False, hash=False)
-    origin: str = ""  # file:row, for error messages and provenance
+    origin: str = ""  # file:row (or file:offsets), for error messages and provenance
 
 
 def _key(text: str) -> str:

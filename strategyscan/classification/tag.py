@@ -30,7 +30,7 @@ def _tag_texts(texts: list[str], folder: str) -> np.ndarray:
 
 
 def tag_frame(frame: pd.DataFrame, model_dir: str | Path | None = None, workers: int = 1,
-              executor: str = "local", scheduler: str | None = None, progress=None, pool=None) -> pd.DataFrame:
+              executor: str = "local", scheduler: str | None = None, pool=None) -> pd.DataFrame:
     """Add `p_<label>`, `labels` and `model_id` to a frame with a `text` column.
 
     Chunks go to `pool` (an executor a caller keeps across many frames) or, with `workers` other
@@ -47,20 +47,15 @@ def tag_frame(frame: pd.DataFrame, model_dir: str | Path | None = None, workers:
     chunks = [texts[i : i + CHUNK] for i in range(0, len(texts), CHUNK)]
     parts: list[np.ndarray] = []
     if pool is None and (workers == 1 or len(chunks) <= 1):
-        for k, chunk in enumerate(chunks):
-            parts.append(model.predict_proba(chunk))
-            if progress:
-                progress("tag", min(len(texts), (k + 1) * CHUNK), len(texts))
+        parts = [model.predict_proba(chunk) for chunk in chunks]
     else:
         own = pool is None
         pool = make_executor(executor, workers, scheduler) if own else pool
         try:
-            for k, (_chunk, result) in enumerate(pool.map(_tag_texts, chunks, folder=folder)):
+            for _chunk, result in pool.map(_tag_texts, chunks, folder=folder):
                 if isinstance(result, TaskFailed):
                     raise RuntimeError(f"tagging failed: {result}")
                 parts.append(result)
-                if progress:
-                    progress("tag", min(len(texts), (k + 1) * CHUNK), len(texts))
         finally:
             if own:
                 pool.close()

@@ -46,10 +46,12 @@ def file_hash(path: Path) -> str:
 
 
 def display_name(path: Path) -> str:
+    """File names in NFC: the same name whatever the file system or archive did to its accents."""
     return unicodedata.normalize("NFC", str(path))
 
 
-def _error(doc_id: str, path: Path, reason: str, status: str = "error", **extra) -> IngestResult:
+def failed(path: Path, doc_id: str, reason: str, status: str = "error", **extra) -> IngestResult:
+    """The record of a file that gave no passages, with the reason a user can act on."""
     return IngestResult(Document(doc_id=doc_id, file=display_name(path), status=status, reason=reason, **extra))
 
 
@@ -82,29 +84,29 @@ def ingest_file(path: str | Path, options: IngestOptions = IngestOptions(),
     try:
         doc_id = file_hash(path)
     except OSError as exc:
-        return _error("", path, f"cannot read file: {exc.strerror or exc}")
+        return failed(path, "", f"cannot read file: {exc.strerror or exc}")
     try:
         pages, page_count, notes, pdf_meta = _read_pages(path, options)
     except ReadError as exc:
-        return _error(doc_id, path, exc.reason, exc.status)
+        return failed(path, doc_id, exc.reason, exc.status)
     except OSError as exc:
-        return _error(doc_id, path, f"cannot read file: {exc.strerror or exc}")
+        return failed(path, doc_id, f"cannot read file: {exc.strerror or exc}")
 
     first_page = " ".join(ln.text for ln in pages[0].lines) if pages else ""
     share = clean.letter_share(pages)
     chars = sum(len(ln.text) for p in pages for ln in p.lines)
     meta_name = metadata.from_file_name(path)
-    from_manifest = (manifest or {}).get(unicodedata.normalize("NFC", path.name), metadata.Meta())
+    from_manifest = (manifest or {}).get(display_name(Path(path.name)), metadata.Meta())
     common = dict(pages=page_count, title=pdf_meta.get("title", "")[:200])
 
     if chars == 0:
         scanned = any(p.has_images for p in pages)
         reason = "no text layer (scanned/image-only); needs OCR" if scanned else "no text extracted (blank pages)"
         meta = metadata.merge(from_manifest, meta_name)
-        return _error(doc_id, path, reason, "warning", country=meta.country, iso3=meta.iso3, year=meta.year, **common)
+        return failed(path, doc_id, reason, "warning", country=meta.country, iso3=meta.iso3, year=meta.year, **common)
     if share < MIN_LETTER_SHARE:
         meta = metadata.merge(from_manifest, meta_name)
-        return _error(doc_id, path, f"garbled text layer ({share:.0%} letters); needs OCR", "warning",
+        return failed(path, doc_id, f"garbled text layer ({share:.0%} letters); needs OCR", "warning",
                       country=meta.country, iso3=meta.iso3, year=meta.year, **common)
 
     paragraphs = clean.paragraphs(pages)

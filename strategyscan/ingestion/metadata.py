@@ -105,7 +105,7 @@ def trie_pattern(words: list[str]) -> str:
 
 
 @functools.lru_cache(maxsize=1)
-def _name_regex() -> re.Pattern[str]:
+def name_regex() -> re.Pattern[str]:
     names = [n for n in _name_table() if len(n) > 3 and n not in _UPPER_ONLY and n != "america"]
     return re.compile(r"\b(" + trie_pattern(names) + r")\b")
 
@@ -161,7 +161,7 @@ def from_file_name(path: str | Path) -> Meta:
 
 def count_countries(text: str) -> Counter[str]:
     counts: Counter[str] = Counter()
-    for m in _name_regex().finditer(fold(text)):
+    for m in name_regex().finditer(fold(text)):
         counts[_name_table()[m.group(1)]] += 1
     return counts
 
