@@ -19,9 +19,12 @@ from strategyscan.classification import (
     shipped_corpus_files,
     train,
 )
-from strategyscan.classification.features import COUNTRY_TOKEN, YEAR_TOKEN, mask
+from strategyscan.classification.features import COUNTRY_TOKEN, YEAR_TOKEN, lemmatise, mask
 from strategyscan.classification.labelled import label_matrix
 from strategyscan.classification.model import PassageClassifier
+from strategyscan.classification.normalise import NORMALISER_VERSION
+from strategyscan.classification.persistence import load_tagger
+from strategyscan.classification.scorer import LinearScorer, NotScorable
 
 LABELS = load_taxonomy().labels
 
@@ -153,9 +156,50 @@ def test_missing_or_broken_model_folders_are_clear_errors(tmp_path):
     with pytest.raises(ModelError, match="model.skops is missing"):
         load_model(tmp_path)
     (tmp_path / "model.skops").write_bytes(b"not a zip")
-    (tmp_path / "card.json").write_text("{}")
+    (tmp_path / "card.json").write_text(json.dumps({"normaliser": NORMALISER_VERSION, "labels": LABELS}))
     with pytest.raises(ModelError, match="cannot load"):
         load_model(tmp_path)
+    (tmp_path / "scorer.npz").write_bytes(b"not a zip either")
+    with pytest.raises(ModelError, match="cannot load .*scorer.npz"):
+        load_tagger(tmp_path)
+
+
+def test_a_model_trained_on_differently_normalised_text_must_be_retrained(small_model, tmp_path):
+    save_model(small_model.model, {**small_model.card, "normaliser": NORMALISER_VERSION - 1}, tmp_path / "old")
+    for load in (load_model, load_tagger):
+        with pytest.raises(ModelError, match="older text normaliser .*retrain"):
+            load(tmp_path / "old")
+
+
+# -- the fast scorer ----------------------------------------------------------------------------------
+
+
+def test_the_saved_scorer_gives_the_estimators_probabilities(small_model, corpus, tmp_path):
+    folder = save_model(small_model.model, small_model.card, tmp_path / "m")
+    scorer, card = load_tagger(folder)
+    assert isinstance(scorer, LinearScorer) and card == json.loads(json.dumps(small_model.card))
+    texts = [it.text for it in corpus[:1500]] + ["", "   ", "zzz qqq", "Russia, 2016: 1,000 CERTs."]
+    expected = small_model.model.predict_proba(texts)
+    got = scorer.predict_proba(texts)
+    assert np.abs(got - expected).max() < 1e-9
+    assert (scorer.decide(got) == small_model.model.decide(expected)).all()
+    assert scorer.predict_proba([]).shape == (0, len(LABELS))
+
+
+def test_a_model_the_scorer_cannot_express_is_tagged_by_the_estimator(corpus, tmp_path):
+    trained = train(random.Random(2).sample(corpus, 400), folds=2, use_chars=True)
+    folder = save_model(trained.model, trained.card, tmp_path / "chars")
+    assert not (folder / "scorer.npz").exists()
+    tagger, _ = load_tagger(folder)
+    assert isinstance(tagger, PassageClassifier)
+    with pytest.raises(NotScorable, match="character n-gram"):
+        LinearScorer.from_classifier(trained.model)
+
+
+def test_lemmas_merge_inflections_and_numbers_but_keep_words_apart():
+    assert lemmatise(["attacks attacked attacking"]) == ["attack attack attack"]
+    assert lemmatise(["the state's 1,000.5 cyber-attacks cannot two 24/7 5g"]) == [
+        "the state xnumx cyber attack can not xnumx xnumx 5g"]
 
 
 def test_explanations_name_the_terms_that_raised_a_label(shipped):

@@ -1,4 +1,5 @@
-"""Model folders: the estimator in skops format (no code runs on load) plus `card.json`.
+"""Model folders: the estimator in skops format (no code runs on load), its numbers for the fast
+scorer (`scorer.npz`, no pickles) and `card.json`.
 
 Loading refuses any type outside an explicit trusted list, so a model folder from someone else
 cannot execute code on an analyst's machine.
@@ -9,10 +10,15 @@ from __future__ import annotations
 import json
 import zipfile
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from ..outputs import write_atomic, write_text
 from ..paths import DEFAULT_MODEL
-from .model import PassageClassifier
+from .normalise import NORMALISER_VERSION
+from .scorer import SCORER_FILE, LinearScorer, NotScorable
+
+if TYPE_CHECKING:  # importing the estimator means importing scikit-learn: only where it is used
+    from .model import PassageClassifier
 
 ESTIMATOR_FILE = "model.skops"
 CARD_FILE = "card.json"
@@ -49,6 +55,10 @@ def save_model(model: PassageClassifier, card: dict, folder: str | Path) -> Path
     folder = Path(folder)
     write_atomic(folder / ESTIMATOR_FILE,
                  lambda p: sio.dump(model, p, compression=zipfile.ZIP_DEFLATED, compresslevel=9))
+    try:
+        LinearScorer.from_classifier(model).save(folder)
+    except NotScorable:  # tagging will use the estimator itself
+        (folder / SCORER_FILE).unlink(missing_ok=True)
     write_text(folder / CARD_FILE, json.dumps(card, indent=2, sort_keys=False) + "\n")
     return folder
 
@@ -56,11 +66,17 @@ def save_model(model: PassageClassifier, card: dict, folder: str | Path) -> Path
 def load_card(folder: str | Path | None = None) -> dict:
     folder = Path(folder or DEFAULT_MODEL)
     try:
-        return json.loads((folder / CARD_FILE).read_text(encoding="utf-8"))
+        card = json.loads((folder / CARD_FILE).read_text(encoding="utf-8"))
     except FileNotFoundError:
         raise ModelError(f"{folder} is not a model folder: {CARD_FILE} is missing") from None
     except json.JSONDecodeError as exc:
         raise ModelError(f"{folder / CARD_FILE} is not valid JSON ({exc})") from None
+    if card.get("normaliser") != NORMALISER_VERSION:
+        # its features were computed from differently normalised text: its scores would be wrong
+        raise ModelError(f"{folder} was trained with an older text normaliser (version "
+                         f"{card.get('normaliser', 1)}, now {NORMALISER_VERSION}); retrain it with "
+                         "`strategyscan train`")
+    return card
 
 
 def load_model(folder: str | Path | None = None) -> tuple[PassageClassifier, dict]:
@@ -81,6 +97,25 @@ def load_model(folder: str | Path | None = None) -> tuple[PassageClassifier, dic
         raise
     except Exception as exc:  # a corrupt or foreign file: say so instead of a stack trace
         raise ModelError(f"cannot load {path}: {type(exc).__name__}: {exc}") from None
+    from .model import PassageClassifier
+
     if not isinstance(model, PassageClassifier):
         raise ModelError(f"{path} does not hold a PassageClassifier")
     return model, card
+
+
+def load_tagger(folder: str | Path | None = None) -> tuple[LinearScorer | PassageClassifier, dict]:
+    """What tagging needs, loaded fast: the linear scorer where the folder has one (milliseconds,
+    no scikit-learn import), else the estimator. Both give the same probabilities."""
+    folder = Path(folder or DEFAULT_MODEL)
+    path = folder / SCORER_FILE
+    if not path.is_file():
+        return load_model(folder)
+    card = load_card(folder)
+    try:
+        scorer = LinearScorer.load(path)
+    except Exception as exc:  # a corrupt or foreign file: say so instead of a stack trace
+        raise ModelError(f"cannot load {path}: {type(exc).__name__}: {exc}") from None
+    if list(scorer.labels) != list(card["labels"]):
+        raise ModelError(f"{path} does not belong to this model: its labels differ from {CARD_FILE}'s")
+    return scorer, card

@@ -9,7 +9,7 @@ import numpy as np
 import pandas as pd
 
 from ..paths import DEFAULT_MODEL
-from .persistence import load_model
+from .persistence import load_tagger
 
 CHUNK = 4000
 
@@ -21,7 +21,7 @@ def probability_columns(labels: list[str]) -> list[str]:
 @functools.lru_cache(maxsize=4)
 def cached_model(folder: str):
     """One load per process: workers tagging many chunks reuse it."""
-    return load_model(folder)
+    return load_tagger(folder)
 
 
 def _tag_texts(texts: list[str], folder: str) -> np.ndarray:

@@ -16,10 +16,11 @@ from .features import TextNormaliser
 from .labelled import LabelledPassage, label_matrix
 from .metrics import Report, report
 from .model import PassageClassifier
+from .normalise import NORMALISER_VERSION
 from .taxonomy import Taxonomy, load_taxonomy
 
 THRESHOLD_GRID = np.round(np.arange(0.15, 0.80, 0.05), 2)
-LIBRARIES = ("scikit-learn", "spacy", "spacy-lookups-data", "skops", "numpy", "scipy")
+LIBRARIES = ("scikit-learn", "spacy-lookups-data", "skops", "numpy", "scipy")
 
 
 @dataclass
@@ -94,10 +95,12 @@ def train(items: list[LabelledPassage], taxonomy: Taxonomy | None = None, folds:
     dhash = data_hash(items)
     vers = versions()
     model_params = {k: (list(v) if isinstance(v, tuple) else v) for k, v in model.get_params().items()}
-    ident = json.dumps([dhash, model_params, vers, folds], sort_keys=True)
+    ident = json.dumps([dhash, model_params, vers, folds, NORMALISER_VERSION], sort_keys=True)
     card = {
         "model_id": "ss-" + hashlib.sha256(ident.encode()).hexdigest()[:12],
-        "estimator": "PassageClassifier (masked spaCy lemmas -> word+char TF-IDF -> logistic regression per label)",
+        "estimator": "PassageClassifier (masked lookup lemmas -> word TF-IDF + codebook concepts -> logistic "
+                     "regression per label)",
+        "normaliser": NORMALISER_VERSION,
         "taxonomy": taxonomy.to_dict(),
         "labels": labels,
         "thresholds": dict(zip(labels, map(float, thresholds))),
