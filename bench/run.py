@@ -17,6 +17,8 @@ from pathlib import Path
 import pandas as pd
 from common import CLI, ncss, pages, pdftotext_time, rendered, timed
 
+from strategyscan.tables import BATCH_ROWS
+
 
 def run(src: Path, out: Path, workers: int, *extra: str) -> tuple[float, int, int]:
     shutil.rmtree(out, ignore_errors=True)
@@ -49,7 +51,7 @@ def main() -> None:
             print(f"  strategyscan run, {workers} worker(s)      {wall:6.2f} s  {n:7d} passages  "
                   f"{n / wall:7.0f} passages/s  peak RSS {rss} MiB")
 
-        print("memory (2 workers): tables stream in batches of 20,000 rows, so the peak should stop growing "
+        print(f"memory (2 workers): tables stream in batches of {BATCH_ROWS:,} rows, so the peak should stop growing "
               "once a corpus passes one batch")
         for count in (10, 40, 80):
             part = tmp / f"part{count}"

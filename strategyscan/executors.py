@@ -53,6 +53,24 @@ def _describe(exc: BaseException, timeout: float | None) -> TaskFailed:
     return TaskFailed(f"internal error: {type(exc).__name__}: {exc}")
 
 
+def _in_order(items: list, futures: list, wait: Callable, describe: Callable[[Exception], TaskFailed]):
+    """(item, result or TaskFailed) in input order. Each future is let go once its result is handed
+    on: a finished future holds its result, and a whole corpus of them is the corpus in memory."""
+    try:
+        for i, item in enumerate(items):
+            future, futures[i] = futures[i], None
+            try:
+                result = wait(future)
+            except Exception as exc:  # one file's failure is that file's record, not the batch's
+                result = describe(exc)
+            del future
+            yield item, result
+    finally:
+        for future in futures:
+            if future is not None:
+                future.cancel()
+
+
 @dataclass
 class LocalExecutor:
     """Worker processes (pebble) that can be killed one at a time when a file hangs."""
@@ -77,15 +95,7 @@ class LocalExecutor:
             self._pool = ProcessPool(max_workers=min(self.workers, len(items)),
                                      context=multiprocessing.get_context("fork"))
         futures = [self._pool.schedule(fn, args=(item,), kwargs=kwargs, timeout=timeout) for item in items]
-        try:
-            for item, future in zip(items, futures):
-                try:
-                    yield item, future.result()
-                except Exception as exc:  # one file's failure is that file's record, not the batch's
-                    yield item, _describe(exc, timeout)
-        finally:
-            for future in futures:
-                future.cancel()
+        yield from _in_order(items, futures, lambda f: f.result(), lambda exc: _describe(exc, timeout))
 
     def close(self) -> None:
         if self._pool is not None:
@@ -127,11 +137,8 @@ class DaskExecutor:
         if not items:
             return
         futures = self._client.map(fn, items, pure=False, **kwargs)
-        for item, future in zip(items, futures):
-            try:
-                yield item, future.result(timeout=timeout)
-            except Exception as exc:
-                yield item, TaskFailed(f"failed on the Dask cluster: {type(exc).__name__}: {exc}")
+        yield from _in_order(items, futures, lambda f: f.result(timeout=timeout),
+                             lambda exc: TaskFailed(f"failed on the Dask cluster: {type(exc).__name__}: {exc}"))
 
     def close(self) -> None:
         self._client.close()

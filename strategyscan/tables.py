@@ -15,7 +15,15 @@ import pandas as pd
 
 from .outputs import atomic_path
 
-BATCH_ROWS = 20_000
+BATCH_ROWS = 10_000
+
+
+def release_arrow_memory() -> None:
+    """Hand Arrow's freed buffers back to the system after each batch. Its allocator keeps them
+    otherwise, and the peak then grows by about 15 MB per batch instead of staying flat."""
+    import pyarrow as pa
+
+    pa.default_memory_pool().release_unused()
 
 
 class TableSink:
@@ -44,6 +52,8 @@ class TableSink:
             self._schema = table.schema
             self._pq = pq.ParquetWriter(self._pq_tmp, self._schema)
         self._pq.write_table(table)
+        del table
+        release_arrow_memory()
         frame.to_csv(self._fh, header=False, index=False)
         self.rows += len(frame)
 
@@ -92,7 +102,10 @@ def iter_batches(source: pd.DataFrame | str | os.PathLike, rows: int = BATCH_ROW
         import pyarrow.parquet as pq
 
         for batch in pq.ParquetFile(path).iter_batches(batch_size=rows, columns=columns):
-            yield batch.to_pandas()
+            frame = batch.to_pandas()
+            del batch
+            release_arrow_memory()
+            yield frame
         return
     try:
         yield from pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8-sig", chunksize=rows,

@@ -134,7 +134,7 @@ def concept_matcher(phrases: list[list[str]]) -> tuple[re.Pattern[str], dict[str
     for j, group in enumerate(phrases):
         for phrase in group:
             owners.setdefault(phrase, set()).add(j)
-    table = {p: frozenset(j for q, js in owners.items() if p.startswith(q) for j in js) for p in owners}
+    table = {p: frozenset(j for k in range(1, len(p) + 1) for j in owners.get(p[:k], ())) for p in owners}
     return re.compile(r"(?<!\w)(?=(" + trie_pattern(sorted(owners)) + "))"), table
 
 

@@ -11,7 +11,7 @@ import pandas as pd
 from ..paths import DEFAULT_MODEL
 from .persistence import load_tagger
 
-CHUNK = 4000
+CHUNK = 2500
 
 
 def probability_columns(labels: list[str]) -> list[str]:
