@@ -57,6 +57,15 @@ def pdftotext_time(pdfs: list[Path], out: Path) -> float | None:
     return time.perf_counter() - start
 
 
+def copies(pdfs: list[Path], folder: Path, n: int) -> list[Path]:
+    """`n` copies of the set under new names: a corpus large enough that start-up stops weighing."""
+    folder.mkdir(parents=True, exist_ok=True)
+    for i in range(n):
+        for pdf in pdfs:
+            shutil.copy(pdf, folder / f"copy{i}_{pdf.name}")
+    return sorted(folder.glob("*.pdf"))
+
+
 def pages(pdfs: list[Path]) -> int:
     import pypdfium2 as pdfium
 

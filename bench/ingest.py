@@ -12,12 +12,11 @@ does not). Figures only; nothing is asserted.
 from __future__ import annotations
 
 import argparse
-import shutil
 import tempfile
 import time
 from pathlib import Path
 
-from common import CLI, pages, pdftotext_time, rendered, timed
+from common import CLI, copies, pages, pdftotext_time, rendered, timed
 
 
 def main() -> None:
@@ -44,11 +43,7 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as tmp:
         tmp = Path(tmp)
         big = tmp / "copies"
-        big.mkdir()
-        for i in range(args.copies):
-            for pdf in pdfs:
-                shutil.copy(pdf, big / f"copy{i}_{pdf.name}")
-        sets = [(src, pdfs, n_pages), (big, sorted(big.glob("*.pdf")), n_pages * args.copies)]
+        sets = [(src, pdfs, n_pages), (big, copies(pdfs, big, args.copies), n_pages * args.copies)]
         for folder, files, n in sets:
             print(f"\n{len(files)} PDFs, {n} pages")
             ref = min(pdftotext_time(files, tmp / f"ref{i}") or float("inf") for i in range(args.repeat))

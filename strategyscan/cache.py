@@ -43,6 +43,6 @@ class Cache:
         return IngestResult(doc, [replace(Passage(**p), file=file) for p in data["passages"]])
 
     def put(self, key: str, result: IngestResult) -> None:
-        payload = {"document": asdict(result.document), "passages": [asdict(p) for p in result.passages]}
+        payload = {"document": result.document.row(), "passages": [p.row() for p in result.passages]}
         with contextlib.suppress(OutputError):  # a cache that cannot be written only costs speed next time
             write_bytes(self._path(key), gzip.compress(json.dumps(payload).encode(), compresslevel=3))

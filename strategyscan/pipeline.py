@@ -24,7 +24,7 @@ from .ingestion import IngestOptions, SourceError, discover, display_name, faile
 from .ingestion.metadata import Meta, read_manifest
 from .outputs import ensure_writable_dir, write_csv
 from .records import Document, IngestResult
-from .tables import TableSink, iter_batches, rows_where, table_columns
+from .tables import BATCH_ROWS, TableSink, iter_batches, rows_where, table_columns
 
 Progress = Callable[[str, int, int], None]
 
@@ -137,18 +137,18 @@ def ingest(sources: list[str | os.PathLike], out: str | os.PathLike | None = Non
     documents: list[Document] = []
     next_index = 0
 
-    def drain() -> None:
-        """Write finished files in input order, so outputs do not depend on the worker count."""
-        nonlocal next_index
+    def drain(final: bool = False) -> None:
+        """Write finished files in input order, so outputs do not depend on the worker count;
+        a batch at a time, since many small writes cost more than the rows in them."""
+        nonlocal next_index, kept
         while next_index in ready:
             result = ready.pop(next_index)
             documents.append(result.document)
-            rows = [p.row() for p in result.passages]
-            if sink:
-                sink.add(pd.DataFrame(rows, columns=PASSAGE_ORDER))
-            else:
-                kept.extend(rows)
+            kept.extend(p.row() for p in result.passages)
             next_index += 1
+        if sink and kept and (final or len(kept) >= BATCH_ROWS):
+            sink.add(pd.DataFrame(kept, columns=PASSAGE_ORDER))
+            kept = []
 
     pool = make_executor(executor, workers, scheduler) if todo else None
     with _finishing(pool, sink):
@@ -164,6 +164,7 @@ def ingest(sources: list[str | os.PathLike], out: str | os.PathLike | None = Non
                 if progress:
                     progress("ingest", done, len(files))
                 drain()
+        drain(final=True)
 
     frame = pd.DataFrame([d.row() for d in documents], columns=DOCUMENT_ORDER)
     frame["year"] = frame["year"].astype("Int64")

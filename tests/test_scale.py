@@ -162,3 +162,32 @@ def test_the_whole_run_on_dask_equals_the_local_run(tmp_path):
 def test_an_unreachable_scheduler_is_a_clear_error(folder, tmp_path):
     with pytest.raises(ValueError, match="cannot reach the Dask scheduler"):
         ss.ingest([folder], tmp_path / "o", executor="dask", scheduler="tcp://127.0.0.1:9")
+
+
+class Payload:  # a result the test can watch with a weak reference
+    pass
+
+
+def _payload(_item):
+    return Payload()
+
+
+def test_the_executor_lets_go_of_results_it_has_handed_on():
+    """Otherwise a corpus of finished files sits in memory until the last one is done."""
+    import gc
+    import weakref
+
+    from strategyscan.executors import make_executor
+
+    pool = make_executor("local", workers=2)
+    try:
+        results = pool.map(_payload, range(4))
+        _item, first = next(results)
+        watch = weakref.ref(first)
+        del first
+        next(results)
+        gc.collect()
+        assert watch() is None
+        assert len(list(results)) == 2
+    finally:
+        pool.close()
