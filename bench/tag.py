@@ -3,18 +3,22 @@
     make bench-tag        (or: .venv/bin/python bench/tag.py [--passages 20000])
 
 Passages are real ingested sentences windows from ../shared/corpora/ncss/texts (130 strategies),
-or, without ../shared, the shipped labelled corpus repeated. Model loading is timed apart.
-Figures only; nothing is asserted.
+or, without ../shared, the shipped labelled corpus repeated. Loading is timed apart, in fresh
+processes (imports included): the estimator (skops, scikit-learn) against the linear scorer that
+tagging uses. Figures only; nothing is asserted.
 """
 
 from __future__ import annotations
 
 import argparse
 import os
+import sys
 import tempfile
 import time
 
-from common import shared_dir
+from common import shared_dir, timed
+
+_LOAD = "from strategyscan.classification.persistence import {0}; {0}()"
 
 
 def passages(n: int) -> list[str]:
@@ -47,16 +51,21 @@ def main() -> None:
     from strategyscan.paths import DEFAULT_MODEL
 
     texts = passages(args.passages)
-    start = time.perf_counter()
+    for name, what in (("load_model", "estimator (skops + scikit-learn)"), ("load_tagger", "linear scorer")):
+        secs, rss = timed([sys.executable, "-c", _LOAD.format(name)])
+        print(f"fresh process that loads the {what}: {secs:.2f} s, peak RSS {rss} MiB")
     model, card = load_model()
-    print(f"load model {card['model_id']}: {time.perf_counter() - start:.2f} s")
+    start = time.perf_counter()
+    model.predict_proba(texts)
+    secs = time.perf_counter() - start
+    print(f"estimator predict_proba, {len(texts)} passages, 1 process: {secs:6.2f} s  {len(texts) / secs:8.0f} passages/s")
     cached_model(str(DEFAULT_MODEL.resolve()))
     frame = pd.DataFrame({"text": texts})
     for workers in (1, 2):
         start = time.perf_counter()
         tag_frame(frame, workers=workers)
         secs = time.perf_counter() - start
-        print(f"tag {len(texts)} passages, {workers} worker(s): {secs:6.2f} s  {len(texts) / secs:8.0f} passages/s")
+        print(f"tag_frame (scorer), {workers} worker(s):          {secs:6.2f} s  {len(texts) / secs:8.0f} passages/s")
 
     items = read_labelled(shipped_corpus_files())
     start = time.perf_counter()

@@ -11,9 +11,7 @@ load as the skops file. Models it cannot express (character n-grams) are tagged 
 from __future__ import annotations
 
 import json
-import math
 import re
-from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -98,45 +96,43 @@ class LinearScorer:
                        ngrams=tuple(meta["ngrams"]))
 
     # -- scoring ----------------------------------------------------------------------------------
-    def _terms(self, text: str) -> Counter[str]:
+    def _grams(self, text: str) -> list[str]:
+        """The vectoriser's terms of one normalised text, repeats included."""
         tokens = _TOKEN_RE.findall((drop_stop_words(text) if self.stop_words else text).lower())
         lo, hi = self.ngrams
-        grams: Counter[str] = Counter()
-        for n in range(lo, hi + 1):
-            if n == 1:
-                grams.update(tokens)
-            else:
-                grams.update(" ".join(tokens[i : i + n]) for i in range(len(tokens) - n + 1))
+        grams: list[str] = tokens[:] if lo == 1 else []
+        for n in range(max(lo, 2), hi + 1):
+            grams.extend(" ".join(tokens[i : i + n]) for i in range(len(tokens) - n + 1))
         return grams
 
     def decision_function(self, texts: list[str]) -> np.ndarray:
         normalised = normalise(texts)
-        n_terms = len(self.idf)
+        n, n_terms = len(normalised), len(self.idf)
         if self._matcher is None and self.concepts:
             self._matcher = concept_matcher(self.concepts)
+        lookup = self.vocabulary.get
         rows: list[int] = []
         cols: list[int] = []
-        vals: list[float] = []
         for i, text in enumerate(normalised):
-            start = len(vals)
-            for term, count in self._terms(text).items():
-                j = self.vocabulary.get(term)
-                if j is not None:
-                    rows.append(i)
-                    cols.append(j)
-                    vals.append((1.0 + math.log(count)) * self.idf[j])
-            norm = math.sqrt(sum(v * v for v in vals[start:]))
-            if norm > 0:
-                vals[start:] = [v / norm for v in vals[start:]]
-            if self._matcher is not None:
-                for c in concepts_in(text, self._matcher):
-                    rows.append(i)
-                    cols.append(n_terms + c)
-                    vals.append(self.concept_weight)
-        scores = np.tile(self.intercept, (len(texts), 1))
-        if rows:
-            r, w = np.asarray(rows), np.asarray(vals)[:, None] * self.coef[np.asarray(cols)]
-            np.add.at(scores, r, w)
+            found = [j for j in map(lookup, self._grams(text)) if j is not None]
+            rows.extend([i] * len(found))
+            cols.extend(found)
+        # TF-IDF as the vectoriser computes it: 1 + log(count) times idf, then unit length per text
+        key, counts = np.unique(np.asarray(rows, dtype=np.int64) * n_terms + np.asarray(cols, dtype=np.int64),
+                                return_counts=True)
+        r, c = key // n_terms, key % n_terms
+        v = (1.0 + np.log(counts)) * self.idf[c]
+        norms = np.sqrt(np.bincount(r, weights=v * v, minlength=n))
+        v = v / norms[r]
+        if self._matcher is not None:
+            hits = [(i, n_terms + j) for i, text in enumerate(normalised) for j in concepts_in(text, self._matcher)]
+            if hits:
+                extra = np.asarray(hits, dtype=np.int64)
+                r, c = np.concatenate([r, extra[:, 0]]), np.concatenate([c, extra[:, 1]])
+                v = np.concatenate([v, np.full(len(extra), self.concept_weight)])
+        scores = np.tile(self.intercept, (n, 1))
+        for label in range(scores.shape[1]):
+            scores[:, label] += np.bincount(r, weights=v * self.coef[c, label], minlength=n)
         return scores
 
     def predict_proba(self, texts: list[str]) -> np.ndarray:
