@@ -62,17 +62,21 @@ def main() -> None:
             print(f"  strategyscan run, {workers} worker(s)      {wall:6.2f} s  {n:7d} passages  "
                   f"{n / wall:7.0f} passages/s  peak RSS {rss} MiB")
 
-        print(f"memory (2 workers): tables stream in batches of {BATCH_ROWS:,} rows and the heatmap has at most "
-              f"{MAX_ROWS_HEATMAP} rows, so the peak should stop growing once a corpus passes both")
-        for count in (10, 40, 80):
+        print(f"memory (2 workers), peak RSS of the largest process per stage: tables stream in batches of "
+              f"{BATCH_ROWS:,} rows; the report's plots grow with the countries, up to {MAX_ROWS_HEATMAP} heatmap rows")
+        for count in (10, 40, 80, 130):
             part = tmp / f"part{count}"
             part.mkdir()
             for f in sorted((texts / "texts").glob("*.txt"))[:count]:
                 shutil.copy(f, part / f.name)
-            _, rss, n = run(part, tmp / f"m{count}", 2)
-            print(f"  {count:3d} files {n:6d} passages  peak RSS {rss} MiB")
-        print("  130 files: see above")
-
+            out = tmp / f"m{count}"
+            peaks = [timed([*CLI, "ingest", str(part), "--out", str(out), "--workers", "2", "--no-cache", "-q"])[1],
+                     timed([*CLI, "tag", str(out / "passages.parquet"), "--out", str(out), "--workers", "2", "-q"])[1],
+                     timed([*CLI, "compare", str(out / "tags.parquet"), "--out", str(out)])[1]]
+            n = len(pd.read_csv(out / "tags.csv", usecols=["passage_id"]))
+            groups = len(pd.read_csv(out / "country_comparison.csv", usecols=["country"]))
+            print(f"  {count:3d} files {n:6d} passages {groups:4d} countries   ingest {peaks[0]} MiB   "
+                  f"tag {peaks[1]} MiB   compare + report {peaks[2]} MiB")
 
 if __name__ == "__main__":
     main()
