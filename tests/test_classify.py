@@ -19,10 +19,9 @@ from strategyscan.classification import (
     shipped_corpus_files,
     train,
 )
-from strategyscan.classification.features import COUNTRY_TOKEN, YEAR_TOKEN, lemmatise, mask
 from strategyscan.classification.labelled import label_matrix
 from strategyscan.classification.model import PassageClassifier
-from strategyscan.classification.normalise import NORMALISER_VERSION
+from strategyscan.classification.normalise import COUNTRY_TOKEN, NORMALISER_VERSION, YEAR_TOKEN, lemmatise, mask
 from strategyscan.classification.persistence import load_tagger
 from strategyscan.classification.scorer import LinearScorer, NotScorable
 

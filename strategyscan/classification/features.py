@@ -4,19 +4,7 @@ from __future__ import annotations
 
 from sklearn.base import BaseEstimator, TransformerMixin
 
-from .normalise import (  # noqa: F401  (names older code and saved models know this module by)
-    COUNTRY_TOKEN,
-    NUMBER_TOKEN,
-    STOP_WORDS,
-    YEAR_TOKEN,
-    concept_matcher,
-    concepts_in,
-    drop_stop_words,
-    lemmatise,
-    load_concepts,
-    mask,
-    normalise,
-)
+from .normalise import concept_matcher, concepts_in, drop_stop_words, load_concepts, normalise
 
 
 class StopWordFilter(TransformerMixin, BaseEstimator):
