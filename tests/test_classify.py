@@ -21,7 +21,13 @@ from strategyscan.classification import (
 )
 from strategyscan.classification.labelled import label_matrix
 from strategyscan.classification.model import PassageClassifier
-from strategyscan.classification.normalise import COUNTRY_TOKEN, NORMALISER_VERSION, YEAR_TOKEN, lemmatise, mask
+from strategyscan.classification.normalise import (
+    COUNTRY_TOKEN,
+    NORMALISER_VERSION,
+    YEAR_TOKEN,
+    lemmatise,
+    mask,
+)
 from strategyscan.classification.persistence import load_tagger
 from strategyscan.classification.scorer import LinearScorer, NotScorable
 
@@ -185,6 +191,17 @@ def test_the_saved_scorer_gives_the_estimators_probabilities(small_model, corpus
     assert scorer.predict_proba([]).shape == (0, len(LABELS))
 
 
+def test_a_scorer_left_beside_another_model_is_not_used(small_model, corpus, tmp_path):
+    import shutil
+
+    folder = save_model(small_model.model, small_model.card, tmp_path / "m")
+    other = train(random.Random(3).sample(corpus, 400), folds=2)
+    save_model(other.model, other.card, tmp_path / "other")
+    shutil.copy(tmp_path / "other" / "scorer.npz", folder / "scorer.npz")
+    tagger, _ = load_tagger(folder)
+    assert isinstance(tagger, PassageClassifier)
+
+
 def test_a_model_the_scorer_cannot_express_is_tagged_by_the_estimator(corpus, tmp_path):
     trained = train(random.Random(2).sample(corpus, 400), folds=2, use_chars=True)
     folder = save_model(trained.model, trained.card, tmp_path / "chars")
@@ -210,6 +227,11 @@ def test_explanations_name_the_terms_that_raised_a_label(shipped):
 
 
 # -- the shipped model --------------------------------------------------------------------------
+
+
+def test_the_shipped_model_is_tagged_by_its_scorer():
+    tagger, card = load_tagger()
+    assert isinstance(tagger, LinearScorer) and tagger.model_id == card["model_id"]
 
 
 def test_shipped_card_describes_the_model(shipped):

@@ -4,7 +4,13 @@ from __future__ import annotations
 
 from sklearn.base import BaseEstimator, TransformerMixin
 
-from .normalise import concept_matcher, concepts_in, drop_stop_words, load_concepts, normalise
+from .normalise import (
+    concept_matcher,
+    concepts_in,
+    drop_stop_words,
+    load_concepts,
+    normalise,
+)
 
 
 class StopWordFilter(TransformerMixin, BaseEstimator):

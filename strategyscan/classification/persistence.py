@@ -7,6 +7,7 @@ cannot execute code on an analyst's machine.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import zipfile
 from pathlib import Path
@@ -56,7 +57,7 @@ def save_model(model: PassageClassifier, card: dict, folder: str | Path) -> Path
     write_atomic(folder / ESTIMATOR_FILE,
                  lambda p: sio.dump(model, p, compression=zipfile.ZIP_DEFLATED, compresslevel=9))
     try:
-        LinearScorer.from_classifier(model).save(folder)
+        LinearScorer.from_classifier(model).save(folder, model_id=card.get("model_id", ""))
     except NotScorable:  # tagging will use the estimator itself
         (folder / SCORER_FILE).unlink(missing_ok=True)
     write_text(folder / CARD_FILE, json.dumps(card, indent=2, sort_keys=False) + "\n")
@@ -79,6 +80,17 @@ def load_card(folder: str | Path | None = None) -> dict:
     return card
 
 
+@contextlib.contextmanager
+def _reading(path: Path):
+    """A corrupt or foreign file becomes a ModelError that names it, not a stack trace."""
+    try:
+        yield
+    except ModelError:
+        raise
+    except Exception as exc:
+        raise ModelError(f"cannot load {path}: {type(exc).__name__}: {exc}") from None
+
+
 def load_model(folder: str | Path | None = None) -> tuple[PassageClassifier, dict]:
     """(estimator, card) from a model folder; the default is the shipped model."""
     import skops.io as sio
@@ -88,15 +100,11 @@ def load_model(folder: str | Path | None = None) -> tuple[PassageClassifier, dic
     if not path.is_file():
         raise ModelError(f"{folder} is not a model folder: {ESTIMATOR_FILE} is missing")
     card = load_card(folder)
-    try:
+    with _reading(path):
         untrusted = set(sio.get_untrusted_types(file=path)) - set(TRUSTED_TYPES)
         if untrusted:
             raise ModelError(f"{path} contains types outside the trusted list: {', '.join(sorted(untrusted))}")
         model = sio.load(path, trusted=TRUSTED_TYPES)
-    except ModelError:
-        raise
-    except Exception as exc:  # a corrupt or foreign file: say so instead of a stack trace
-        raise ModelError(f"cannot load {path}: {type(exc).__name__}: {exc}") from None
     from .model import PassageClassifier
 
     if not isinstance(model, PassageClassifier):
@@ -112,10 +120,8 @@ def load_tagger(folder: str | Path | None = None) -> tuple[LinearScorer | Passag
     if not path.is_file():
         return load_model(folder)
     card = load_card(folder)
-    try:
+    with _reading(path):
         scorer = LinearScorer.load(path)
-    except Exception as exc:  # a corrupt or foreign file: say so instead of a stack trace
-        raise ModelError(f"cannot load {path}: {type(exc).__name__}: {exc}") from None
-    if list(scorer.labels) != list(card["labels"]):
-        raise ModelError(f"{path} does not belong to this model: its labels differ from {CARD_FILE}'s")
+    if scorer.model_id != card.get("model_id") or list(scorer.labels) != list(card["labels"]):
+        return load_model(folder)  # left over from another model: the estimator is the authority
     return scorer, card

@@ -40,6 +40,7 @@ class LinearScorer:
     concept_weight: float
     stop_words: bool
     ngrams: tuple[int, int]
+    model_id: str = ""  # the card's id, so a scorer left beside another model is never used for it
     _matcher: tuple | None = field(default=None, repr=False)
 
     # -- from an estimator, to and from disk ----------------------------------------------------
@@ -68,11 +69,12 @@ class LinearScorer:
             stop_words=hasattr(words, "named_steps"), ngrams=tuple(vectoriser.ngram_range),
         )
 
-    def save(self, folder: str | Path) -> Path:
+    def save(self, folder: str | Path, model_id: str = "") -> Path:
         from ..outputs import write_atomic
 
         terms = np.array(sorted(self.vocabulary, key=self.vocabulary.__getitem__), dtype=str)
-        meta = {"format": FORMAT, "labels": list(self.labels), "concepts": self.concepts,
+        meta = {"format": FORMAT, "model_id": model_id or self.model_id, "labels": list(self.labels),
+                "concepts": self.concepts,
                 "concept_weight": self.concept_weight, "stop_words": self.stop_words, "ngrams": list(self.ngrams)}
 
         def write(path: Path) -> None:
@@ -93,7 +95,7 @@ class LinearScorer:
                        vocabulary=dict(zip(terms, range(len(terms)))), idf=data["idf"], coef=data["coef"],
                        intercept=data["intercept"], concepts=meta["concepts"],
                        concept_weight=float(meta["concept_weight"]), stop_words=bool(meta["stop_words"]),
-                       ngrams=tuple(meta["ngrams"]))
+                       ngrams=tuple(meta["ngrams"]), model_id=str(meta.get("model_id", "")))
 
     # -- scoring ----------------------------------------------------------------------------------
     def _grams(self, text: str) -> list[str]:
