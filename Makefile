@@ -4,7 +4,7 @@ PY     := $(VENV)/bin/python
 BIN    := $(VENV)/bin
 OUT    ?= out/sample
 
-.PHONY: install run demo test model samples bench bench-ingest bench-tag bench-run clean
+.PHONY: install run demo test model select samples bench bench-ingest bench-tag bench-run learning-curve clean
 
 $(VENV)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -24,9 +24,13 @@ demo: run
 test: install
 	$(PY) -m pytest -q
 
-## rebuild the shipped model from corpora/labelled (reproducible)
+## rebuild the shipped model: hand-written + real-sentence corpora, settings from corpora/model_params.json
 model: install
-	$(BIN)/strategyscan train --no-base corpora/labelled/*.csv --out models/default
+	$(BIN)/strategyscan train --out models/default --score-heldout
+
+## choose the model's settings by document-grouped CV on train documents (writes corpora/model_params.json)
+select: install
+	$(PY) -m strategyscan.classification.selection
 
 ## regenerate the sample PDFs from their text
 samples: install
@@ -42,6 +46,9 @@ bench-tag: install
 
 bench-run: install
 	$(PY) bench/run.py
+
+learning-curve: install
+	$(PY) bench/learning_curve.py
 
 clean:
 	rm -rf out .pytest_cache

@@ -46,7 +46,9 @@ def main() -> None:
     args = parser.parse_args()
     import pandas as pd
 
-    from strategyscan.classification import load_model, read_labelled, shipped_corpus_files, train
+    from strategyscan.classification import load_model, train
+    from strategyscan.classification.building import read_params
+    from strategyscan.classification.corpus import base_corpus
     from strategyscan.classification.tag import cached_model, tag_frame
     from strategyscan.paths import DEFAULT_MODEL
 
@@ -67,12 +69,12 @@ def main() -> None:
         secs = time.perf_counter() - start
         print(f"tag_frame (scorer), {workers} worker(s):          {secs:6.2f} s  {len(texts) / secs:8.0f} passages/s")
 
-    items = read_labelled(shipped_corpus_files())
+    corpus = base_corpus()
     start = time.perf_counter()
-    trained = train(items)
+    trained = train(corpus.items, **read_params())
     secs = time.perf_counter() - start
-    print(f"train on the shipped corpus ({len(items)} passages, 5-fold CV + final fit): {secs:.1f} s "
-          f"({len(items) * 6 / secs:.0f} passage-fits/s), CV macro-F1 {trained.cv.macro_f1:.3f}")
+    print(f"train as `make model` does ({corpus.note}; 5-fold grouped CV + final fit): {secs:.1f} s "
+          f"({len(corpus.items) * 6 / secs:.0f} passage-fits/s), CV macro-F1 {trained.cv.macro_f1:.3f}")
     print(f"cores: {os.cpu_count()}")
 
 

@@ -153,23 +153,58 @@ def explain(text: Annotated[str, typer.Argument(help="A passage to explain")], m
     out_console.print(f"model {card['model_id']}", style="dim")
 
 
+TextsOpt = Annotated[Optional[Path], typer.Option(
+    "--texts", help="Folder of the strategy texts the real-sentence corpus points into "
+                    "(default ../shared/corpora/ncss/texts)")]
+
+
 @app.command()
 @user_errors
-def train(labelled: Annotated[list[Path], typer.Argument(help="CSV files with columns text,labels")],
-          out: OutDir, no_base: Annotated[bool, typer.Option("--no-base", help="Do not add the shipped corpus")] = False,
-          folds: Annotated[int, typer.Option(help="Cross-validation folds")] = 5) -> None:
-    """Train a model on LABELLED (plus the shipped corpus) and write a model folder."""
-    from .classification import labelled as lab
-    from .classification import save_model
-    from .classification import train as train_fn
+def train(labelled: Annotated[Optional[list[Path]], typer.Argument(
+              help="CSV files with columns text,labels (rows still marked '?' are skipped)")] = None,
+          out: OutDir = Path("models/mine"),
+          no_base: Annotated[bool, typer.Option("--no-base", help="Do not add the shipped corpora")] = False,
+          no_real: Annotated[bool, typer.Option("--no-real", help="Add the hand-written corpus only")] = False,
+          texts: TextsOpt = None,
+          params: Annotated[Optional[Path], typer.Option(
+              "--params", help="JSON of model settings (default: the shipped model's, corpora/model_params.json)")] = None,
+          folds: Annotated[int, typer.Option(help="Cross-validation folds (grouped by document)")] = 5,
+          score_heldout: Annotated[bool, typer.Option(
+              "--score-heldout", help="Score the model once on the held-out documents' test set and record it "
+                                      "in the card (what `make model` does for the shipped model)")] = False) -> None:
+    """Train a model on LABELLED plus the shipped corpora and write a model folder."""
+    from .classification.building import build
 
-    files = list(labelled) if no_base else [*lab.shipped_corpus_files(), *labelled]
-    items = lab.read_labelled(files)
-    err_console.print(f"training on {len(items)} passages from {len(files)} file(s), {folds}-fold CV ...")
-    trained = train_fn(items, folds=folds)
-    save_model(trained.model, trained.card, out)
-    _print_report(trained.cv, title=f"cross-validated ({folds} folds), model {trained.card['model_id']}")
+    result = build(list(labelled or []), out, base=not no_base, real=not no_real, texts=texts, params=params,
+                   folds=folds, heldout=score_heldout, say=lambda msg: err_console.print(msg, highlight=False))
+    _print_report(result.cv, title=f"grouped cross-validation ({folds} folds, {result.card['cross_validation']['measured_on']}), "
+                                   f"model {result.card['model_id']}")
     out_console.print(f"model written to {out}", highlight=False)
+
+
+@app.command()
+@user_errors
+def suggest(sources: Annotated[list[Path], typer.Argument(help="Files/folders of documents, or one passages/tags table")],
+            out: OutDir = Path("to_label.csv"),
+            n: Annotated[int, typer.Option("--n", help="Passages to suggest")] = 200,
+            model: ModelOpt = None,
+            label: Annotated[Optional[str], typer.Option("--label", help="Focus on one category")] = None,
+            labelled: Annotated[Optional[list[Path]], typer.Option(
+                "--labelled", help="Passages already labelled (CSV text,labels): not suggested again")] = None,
+            include_headings: Annotated[bool, typer.Option("--include-headings")] = False,
+            include_non_english: Annotated[bool, typer.Option("--include-non-english")] = False,
+            texts: TextsOpt = None) -> None:
+    """The passages whose labels would teach the model most: OUT (CSV) with an empty-until-labelled
+    `labels` column ('?' = not labelled yet) for `strategyscan train`."""
+    from .classification.suggest import SuggestOptions
+    from .classification.suggest import suggest as suggest_fn
+
+    options = SuggestOptions(n=n, label=label, include_headings=include_headings,
+                             include_non_english=include_non_english)
+    table = suggest_fn(sources, out, options=options, model=model, labelled=list(labelled or []), texts=texts)
+    docs = table["file"].nunique() if "file" in table.columns else 0
+    out_console.print(f"wrote {len(table)} passages from {docs} document(s) to {out}: fill in 'labels' "
+                      f"('|'-joined, empty or 'none' = no label; rows left '?' are skipped by train)", highlight=False)
 
 
 def _print_report(rep, title: str) -> None:
@@ -188,32 +223,20 @@ def _print_report(rep, title: str) -> None:
 def evaluate(labelled: Annotated[Optional[Path], typer.Argument(help="CSV with text,labels (human labels)")] = None,
              model: ModelOpt = None,
              evalset: Annotated[Optional[str], typer.Option(
-                 "--evalset", help="Instead of a CSV: the shipped real-text set, 'dev' or 'heldout' "
-                                   "(resolved against ../shared)")] = None,
+                 "--evalset", help="Instead of a CSV: the shipped real-text test set 'test' (passages of held-out "
+                                   "documents), resolved against the strategy texts")] = None,
+             texts: TextsOpt = None,
              as_json: Annotated[bool, typer.Option("--json", help="Machine-readable output")] = False) -> None:
-    """Per-label precision, recall, F1, kappa, macro-F1 and label confusion on human labels."""
-    from .classification import evaluate as evaluate_fn
-    from .classification import labelled as lab
-    from .classification.persistence import load_model
+    """Per-label precision, recall, F1, kappa, label confusion and, on completely labelled
+    documents, true vs predicted share per category."""
+    from .classification.building import assess_model
 
-    if (labelled is None) == (evalset is None):
-        raise ValueError("give either a labelled CSV or --evalset dev|heldout")
-    est, card = load_model(model)
-    if evalset is not None:
-        from .classification.evalset import SharedDataMissing, load_evalset
-
-        try:
-            items = load_evalset(evalset)
-        except SharedDataMissing as exc:
-            raise ValueError(str(exc)) from None
-        labelled = Path(f"evaluation set '{evalset}'")
-    else:
-        items = lab.read_labelled([labelled])
-    rep = evaluate_fn(items, est)
+    result = assess_model(labelled, evalset, model=model, texts=texts)
     if as_json:
-        print(json.dumps({"model_id": card["model_id"], **rep.to_dict()}, indent=2))
+        print(json.dumps(result.to_dict(), indent=2))
         return
-    _print_report(rep, title=f"{labelled} ({rep.n} passages), model {card['model_id']}")
+    rep = result.report
+    _print_report(rep, title=f"{result.source} ({rep.n} passages), model {result.model_id}")
     conf = Table(title="confusion: rows = human label, columns = predicted label (passages)")
     names = list(rep.confusion)
     conf.add_column("human \\ predicted")
@@ -222,6 +245,30 @@ def evaluate(labelled: Annotated[Optional[Path], typer.Argument(help="CSV with t
     for a in names:
         conf.add_row(a, *(str(rep.confusion[a][b]) for b in names))
     out_console.print(conf)
+    if result.shares.cells:
+        _print_shares(result.shares)
+
+
+def _print_shares(shares) -> None:
+    labels = list(shares.per_label())
+    table = Table(title="completely labelled documents: true share -> predicted share (counted passages)")
+    table.add_column("document")
+    table.add_column("passages", justify="right")
+    for lab in labels:
+        table.add_column(lab[:12], justify="right")
+    by_doc: dict[str, dict] = {}
+    for c in shares.cells:
+        by_doc.setdefault(c.document, {"n": c.passages})[c.label] = f"{c.true_share:.0%} -> {c.predicted_share:.0%}"
+    for doc, row in by_doc.items():
+        table.add_row(doc, str(row["n"]), *(row[lab] for lab in labels))
+    table.add_row("mean error (points)", "", *(f"{v:.1f}" for v in shares.per_label().values()))
+    out_console.print(table)
+    w = shares.worst
+    out_console.print(f"share error: mean {shares.mean_error_points:.1f} points; worst {w.error_points:.1f} "
+                      f"({w.document}, {w.label})", highlight=False)
+    if shares.mean_expected_error_points is not None:
+        out_console.print(f"share from mean calibrated probabilities instead of labels: mean error "
+                          f"{shares.mean_expected_error_points:.1f} points", highlight=False)
 
 
 ByOpt = Annotated[str, typer.Option("--by", help="country, country-year or document")]

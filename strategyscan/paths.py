@@ -9,7 +9,6 @@ REPO = Path(__file__).resolve().parents[1]
 CORPORA = REPO / "corpora"
 TAXONOMY = CORPORA / "taxonomy.json"
 LABELLED = CORPORA / "labelled"
-EVAL = CORPORA / "eval"
 SAMPLES = CORPORA / "samples"
 DEFAULT_MODEL = REPO / "models" / "default"
 

@@ -115,6 +115,8 @@ def test_predict_proba_has_one_column_per_label(small_model):
 def test_parameters_are_validated_at_fit():
     with pytest.raises(ValueError, match="C must be a positive number"):
         PassageClassifier(C=-1).fit(["a b", "c d"], np.array([[1, 0, 0, 0, 0], [0, 1, 1, 1, 1]]))
+    with pytest.raises(ValueError, match="learner must be one of logistic, linear_svm"):
+        PassageClassifier(learner="forest").fit(["a b", "c d"], np.array([[1, 0, 0, 0, 0], [0, 1, 1, 1, 1]]))
     with pytest.raises(ValueError, match="needs both positive and negative"):
         PassageClassifier().fit(["a b", "c d"], np.array([[1, 0, 0, 0, 0], [1, 1, 1, 1, 1]]))
 
@@ -241,6 +243,23 @@ def test_shipped_card_describes_the_model(shipped):
     for key in ("training_data", "cross_validation", "versions", "created", "thresholds"):
         assert key in card
     assert {m["label"] for m in card["cross_validation"]["labels"]} == set(LABELS)
+    data = card["training_data"]
+    assert data["real_corpus"] > data["hand_written_corpus"] > 0 and data["texts_manifest_sha256"]
+    assert data["passages"] == data["real"] + data["hand_written"]
+    assert card["cross_validation"]["grouped_by"] == "document"
+    assert card["heldout"]["scored"] and card["heldout"]["shares"]["documents"] >= 6
+    assert np.allclose(model.calibration_, [[card["calibration"][lab]["a"], card["calibration"][lab]["b"]]
+                                            for lab in LABELS], atol=1e-5)
+
+
+def test_the_cards_held_out_figures_are_what_evaluate_measures(shipped, ncss_dir):
+    from strategyscan.classification.building import assess_model
+
+    _, card = shipped
+    measured = assess_model(None, "test")
+    assert measured.model_id == card["model_id"]
+    assert measured.report.macro_f1 == card["heldout"]["macro_f1"]
+    assert measured.shares.mean_error_points == card["heldout"]["shares"]["mean_error_points"]
 
 
 def test_shipped_model_tags_the_codebook_examples(shipped):
@@ -263,18 +282,14 @@ def test_shipped_model_tags_the_codebook_examples(shipped):
         assert {lab for lab, d in zip(LABELS, row) if d} == expected, text
 
 
-@pytest.mark.parametrize("which", ["dev", "heldout"])
-def test_shipped_model_beats_keywords_on_real_sentences(shipped, ncss_dir, which):
+def test_shipped_model_beats_keywords_on_the_real_text_test_set(shipped, ncss_dir):
     from strategyscan.classification.baseline import KeywordBaseline
-    from strategyscan.classification.evalset import load_evalset
     from strategyscan.classification.metrics import report
+    from strategyscan.classification.realtext import load_real
 
     model, _ = shipped
-    items = load_evalset(which)
-    assert len(items) >= 300
+    items = load_real("test")
     Y = label_matrix(items, LABELS)
-    texts = [i.text for i in items]
     ours = evaluate(items, model)
-    keywords = report(Y, KeywordBaseline().fit().predict(texts), LABELS)
-    assert ours.macro_f1 >= keywords.macro_f1 + 0.08, (ours.macro_f1, keywords.macro_f1)
-    assert min(m.f1 for m in ours.labels) >= 0.6, [(m.label, m.f1) for m in ours.labels]
+    keywords = report(Y, KeywordBaseline().fit().predict([i.text for i in items]), LABELS)
+    assert ours.macro_f1 >= keywords.macro_f1 + 0.1, (ours.macro_f1, keywords.macro_f1)

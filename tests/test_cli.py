@@ -127,10 +127,51 @@ def test_explain_shows_probabilities_and_terms():
     assert "yes" in deterrence and "sanction" in deterrence
 
 
-def test_evaluate_on_the_shipped_real_text_set(ncss_dir):
-    result = cli("evaluate", "--evalset", "heldout", "--json")
+def test_evaluate_on_the_shipped_test_set_reports_document_shares(ncss_dir):
+    result = cli("evaluate", "--evalset", "test", "--json")
     assert result.exit_code == 0, result.output
     data = json.loads(result.output)
-    assert data["n"] >= 300 and data["macro_f1"] > 0.6
-    assert cli("evaluate", "--evalset", "nope").exit_code == 2
+    assert data["n"] >= 1000 and 0 < data["macro_f1"] <= 1
+    shares = data["shares"]
+    assert shares["documents"] >= 6
+    worst = max(c["error_points"] for c in shares["cells"])
+    assert shares["worst"]["error_points"] == worst
+    assert abs(shares["mean_error_points"] - sum(c["error_points"] for c in shares["cells"]) / len(shares["cells"])) < 0.01
+    text = cli("evaluate", "--evalset", "test").output
+    assert "share error: mean" in text and "completely labelled documents" in text
+    assert cli("evaluate", "--evalset", "dev").exit_code == 2
     assert "either a labelled CSV or --evalset" in cli("evaluate").output
+
+def test_suggest_writes_a_file_to_label_that_train_accepts_back(tmp_path):
+    out = tmp_path / "to_label.csv"
+    result = cli("suggest", "corpora/samples", "--n", "8", "--out", out)
+    assert result.exit_code == 0, result.output
+    table = pd.read_csv(out, keep_default_na=False)
+    assert len(table) == 8 and (table["labels"] == "?").all()
+    assert {"passage_id", "file", "page", "text", "p_cbm", "uncertainty"} <= set(table.columns)
+    assert table["file"].nunique() >= 3                       # spread over the five sample documents
+    table.loc[0, "labels"] = "cbm"
+    table.loc[1, "labels"] = "none"
+    table.to_csv(out, index=False)
+    trained = cli("train", out, "--out", tmp_path / "m", "--no-real", "--folds", "2")
+    assert trained.exit_code == 0, trained.output
+    assert "6 row(s) still marked '?'" in " ".join(trained.output.split())
+    card = json.loads((tmp_path / "m" / "card.json").read_text())
+    assert card["training_data"]["user_passages"] == 2 and card["training_data"]["real_corpus"] == 0
+
+
+def test_suggest_refuses_bad_options_in_one_line(tmp_path):
+    for args, message in [(["--n", "0"], "--n must be a positive whole number"),
+                          (["--label", "diplomacy"], "unknown label 'diplomacy'")]:
+        result = cli("suggest", "corpora/samples", "--out", tmp_path / "x.csv", *args)
+        assert result.exit_code == 2 and message in result.output, result.output
+        assert not (tmp_path / "x.csv").exists()
+
+
+def test_train_without_the_texts_says_it_uses_the_hand_written_corpus_alone(tmp_path):
+    result = cli("train", "--out", tmp_path / "m", "--texts", tmp_path / "nowhere", "--folds", "2")
+    assert result.exit_code == 0, result.output
+    said = " ".join(result.output.split())
+    assert "training on the hand-written corpus alone" in said and "nowhere" in said
+    card = json.loads((tmp_path / "m" / "card.json").read_text())
+    assert card["training_data"]["real_corpus"] == 0 and card["training_data"]["texts_manifest_sha256"] == ""

@@ -21,19 +21,32 @@ class LabelledDataError(ValueError):
     pass
 
 
+#: The mark of a row nobody has labelled yet (what `suggest` writes in `labels`).
+UNLABELLED = "?"
+
+
 @dataclass(frozen=True)
 class LabelledPassage:
     text: str
     labels: frozenset[str]
     origin: str = ""  # file:row (or file:offsets), for error messages and provenance
+    group: str = ""   # the document it was cut from: grouped CV keeps a document in one fold
+    kind: str = "body"
+    draw: str = ""    # how it was chosen for labelling (random, suggest round, complete document)
 
 
 def _key(text: str) -> str:
     return re.sub(r"\s+", " ", text.strip().lower())
 
 
+#: What an analyst may write for "no label" besides leaving the cell empty.
+NONE_WORDS = frozenset({"none", "(none)"})
+
+
 def parse_labels(value: str, taxonomy: Taxonomy, where: str) -> frozenset[str]:
     names = [v.strip() for v in re.split(r"[|;]", value or "") if v.strip()]
+    if len(names) == 1 and names[0].lower() in NONE_WORDS:
+        return frozenset()
     unknown = [n for n in names if n not in taxonomy.labels]
     if unknown:
         raise LabelledDataError(
@@ -41,8 +54,13 @@ def parse_labels(value: str, taxonomy: Taxonomy, where: str) -> frozenset[str]:
     return frozenset(names)
 
 
-def read_labelled(paths: Iterable[str | Path], taxonomy: Taxonomy | None = None) -> list[LabelledPassage]:
-    """Read `text,labels` CSVs; exact duplicates are kept once, conflicting ones are an error."""
+def read_labelled(paths: Iterable[str | Path], taxonomy: Taxonomy | None = None,
+                  unlabelled: dict[str, int] | None = None) -> list[LabelledPassage]:
+    """Read `text,labels` CSVs; exact duplicates are kept once, conflicting ones are an error.
+
+    Rows still marked `?` (as `strategyscan suggest` writes them) have not been labelled yet:
+    they are skipped, never read as "none", and counted per file into `unlabelled`.
+    """
     taxonomy = taxonomy or load_taxonomy()
     seen: dict[str, LabelledPassage] = {}
     for path in map(Path, paths):
@@ -60,6 +78,10 @@ def read_labelled(paths: Iterable[str | Path], taxonomy: Taxonomy | None = None)
                     text = (row.get("text") or "").strip()
                     if not text:
                         raise LabelledDataError(f"{where}: empty text")
+                    if (row.get("labels") or "").strip() == UNLABELLED:
+                        if unlabelled is not None:
+                            unlabelled[str(path)] = unlabelled.get(str(path), 0) + 1
+                        continue
                     labels = parse_labels(row.get("labels") or "", taxonomy, where)
                     item = LabelledPassage(text, labels, origin=where)
                     prior = seen.get(_key(text))

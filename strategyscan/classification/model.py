@@ -1,7 +1,9 @@
 """The passage classifier: masked lemmas -> TF-IDF -> one logistic regression per category.
 
 A scikit-learn estimator (fit / predict_proba / predict) whose per-label decision thresholds
-are part of its state, so a saved model decides exactly as it did when it was evaluated.
+and probability calibration are part of its state, so a saved model decides exactly as it did
+when it was evaluated. Passages can carry weights (`fit(X, Y, sample_weight)`): the real
+strategy sentences and the hand-written corpus do not teach equally.
 """
 
 from __future__ import annotations
@@ -10,10 +12,14 @@ import numpy as np
 from sklearn.base import BaseEstimator, ClassifierMixin
 from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.linear_model import LogisticRegression
-from sklearn.multiclass import OneVsRestClassifier
 from sklearn.pipeline import FeatureUnion, Pipeline
+from sklearn.svm import LinearSVC
 
 from .features import ConceptFeatures, StopWordFilter, TextNormaliser
+
+
+#: Linear learners, one per label: all give a weight per feature, which the fast scorer reproduces.
+LEARNERS = ("logistic", "linear_svm")
 
 
 class PassageClassifier(ClassifierMixin, BaseEstimator):
@@ -24,7 +30,7 @@ class PassageClassifier(ClassifierMixin, BaseEstimator):
 
     def __init__(self, labels=("capacity_building", "cbm", "norms", "deterrence", "sovereignty"), C=4.0,
                  word_ngrams=(1, 2), char_ngrams=(3, 5), use_chars=False, min_df=2,
-                 class_weight="balanced", concept_weight=1.0, concepts=None, stop_words=True):
+                 class_weight="balanced", concept_weight=1.0, concepts=None, stop_words=True, learner="logistic"):
         self.labels = labels
         self.C = C
         self.concept_weight = concept_weight
@@ -35,6 +41,7 @@ class PassageClassifier(ClassifierMixin, BaseEstimator):
         self.use_chars = use_chars
         self.min_df = min_df
         self.class_weight = class_weight
+        self.learner = learner
 
     # -- construction -------------------------------------------------------------------------
     def _validate(self) -> None:
@@ -50,6 +57,8 @@ class PassageClassifier(ClassifierMixin, BaseEstimator):
             raise ValueError(f"concept_weight must be a number >= 0, got {self.concept_weight!r}")
         if self.class_weight not in (None, "balanced"):
             raise ValueError(f"class_weight must be None or 'balanced', got {self.class_weight!r}")
+        if self.learner not in LEARNERS:
+            raise ValueError(f"learner must be one of {', '.join(LEARNERS)}, got {self.learner!r}")
 
     def _vectoriser(self):
         def text_features(vectoriser):
@@ -65,35 +74,58 @@ class PassageClassifier(ClassifierMixin, BaseEstimator):
             parts.append(("concepts", ConceptFeatures(self.concepts, self.concept_weight)))
         return FeatureUnion(parts)
 
-    def _head(self):
-        lr = LogisticRegression(C=self.C, class_weight=self.class_weight, max_iter=2000, solver="liblinear")
-        return Pipeline([("tfidf", self._vectoriser()), ("clf", OneVsRestClassifier(lr))])
+    def _learner(self):
+        if self.learner == "linear_svm":  # squared hinge loss; Platt scaling turns its scores into probabilities
+            return LinearSVC(C=self.C, class_weight=self.class_weight, max_iter=5000)
+        return LogisticRegression(C=self.C, class_weight=self.class_weight, max_iter=2000, solver="liblinear")
 
     # -- the estimator ------------------------------------------------------------------------
-    def fit(self, X, Y):
+    def fit(self, X, Y, sample_weight=None):
         """X: passage texts; Y: (n, n_labels) 0/1 matrix in the order of `labels`."""
-        return self.fit_normalised(TextNormaliser().transform(list(X)), Y)
+        return self.fit_normalised(TextNormaliser().transform(list(X)), Y, sample_weight)
 
-    def fit_normalised(self, normalised: list[str], Y):
-        """Fit on already normalised text (cross-validation normalises once, not per fold)."""
+    def fit_normalised(self, normalised: list[str], Y, sample_weight=None):
+        """Fit on already normalised text (cross-validation normalises once, not per fold).
+
+        Every fit starts afresh: thresholds and calibration go back to their defaults (0.5, none)
+        until training sets them from cross-validation.
+        """
         self._validate()
         Y = np.asarray(Y, dtype=int)
         if Y.ndim != 2 or Y.shape[1] != len(self.labels):
             raise ValueError(f"Y must have one column per label ({len(self.labels)}), got shape {Y.shape}")
         if Y.shape[0] != len(normalised):
             raise ValueError(f"X has {len(normalised)} passages but Y has {Y.shape[0]} rows")
+        if sample_weight is not None:
+            sample_weight = np.asarray(sample_weight, dtype=float)
+            if sample_weight.shape != (len(normalised),) or (sample_weight < 0).any():
+                raise ValueError(f"sample_weight must be {len(normalised)} numbers >= 0, "
+                                 f"got shape {sample_weight.shape}")
         for j, label in enumerate(self.labels):
             if Y[:, j].min() == Y[:, j].max():
                 raise ValueError(f"label {label!r} needs both positive and negative examples to learn from")
         self.normaliser_ = TextNormaliser()
-        self.head_ = self._head().fit(normalised, Y)
+        self.vectoriser_ = self._vectoriser()
+        features = self.vectoriser_.fit_transform(normalised)
+        self.estimators_ = [self._learner().fit(features, Y[:, j], sample_weight=sample_weight)
+                            for j in range(len(self.labels))]
         self.classes_ = np.array(self.labels)
-        if not hasattr(self, "thresholds_"):
-            self.thresholds_ = np.full(len(self.labels), 0.5)
+        self.thresholds_ = np.full(len(self.labels), 0.5)
+        self.calibration_ = np.tile([1.0, 0.0], (len(self.labels), 1))  # identity Platt scaling
         return self
 
+    def decision_function_normalised(self, normalised: list[str]) -> np.ndarray:
+        """Raw linear scores, before calibration: (n, n_labels)."""
+        features = self.vectoriser_.transform(normalised)
+        return np.column_stack([e.decision_function(features) for e in self.estimators_])
+
+    def calibrate(self, scores: np.ndarray) -> np.ndarray:
+        """Platt scaling per label: sigmoid(a * score + b), fitted on out-of-fold scores."""
+        a, b = self.calibration_[:, 0], self.calibration_[:, 1]
+        return 1.0 / (1.0 + np.exp(-(scores * a + b)))
+
     def predict_proba_normalised(self, normalised: list[str]) -> np.ndarray:
-        return self.head_.predict_proba(normalised)
+        return self.calibrate(self.decision_function_normalised(normalised))
 
     def predict_proba(self, X) -> np.ndarray:
         """(n, n_labels) probabilities, one independent probability per category."""
@@ -109,14 +141,13 @@ class PassageClassifier(ClassifierMixin, BaseEstimator):
     def explain(self, text: str, top: int = 6) -> dict[str, list[tuple[str, float]]]:
         """For each label, the features of `text` that pushed its score up the most."""
         normalised = self.normaliser_.transform([text])
-        tfidf = self.head_.named_steps["tfidf"]
-        vec = tfidf.transform(normalised).tocsr()
-        names = tfidf.get_feature_names_out()
+        vec = self.vectoriser_.transform(normalised).tocsr()
+        names = self.vectoriser_.get_feature_names_out()
         out: dict[str, list[tuple[str, float]]] = {}
         # words and concepts: character n-grams score too, but "mpo" explains nothing to a reader
         words = np.array([n.startswith(("words__", "concepts__")) for n in names])
         for j, label in enumerate(self.labels):
-            coef = self.head_.named_steps["clf"].estimators_[j].coef_.ravel() * words
+            coef = self.estimators_[j].coef_.ravel() * words * self.calibration_[j, 0]
             contrib = vec.multiply(coef).tocsr()
             order = np.argsort(-contrib.data)
             terms = []

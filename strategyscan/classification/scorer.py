@@ -3,7 +3,7 @@
 Tagging needs only the arithmetic of a linear model over TF-IDF features, but importing
 scikit-learn and skops and rebuilding the estimator costs about 2.5 s per process, more than
 tagging a 260-page corpus. `LinearScorer` keeps the vocabulary, idf weights, coefficients,
-intercepts, concept phrases and thresholds, and gives the same probabilities (a test pins this
+intercepts, calibration, concept phrases and thresholds, and gives the same probabilities (a test pins this
 to 1e-9). It is saved beside the estimator as a plain `.npz` (no pickles), so it is as safe to
 load as the skops file. Models it cannot express (character n-grams) are tagged by the estimator.
 """
@@ -20,7 +20,7 @@ import numpy as np
 from .normalise import concept_matcher, concepts_in, drop_stop_words, normalise
 
 SCORER_FILE = "scorer.npz"
-FORMAT = 1
+FORMAT = 2  # 2: Platt calibration of the raw scores
 _TOKEN_RE = re.compile(r"(?u)\b\w+\b")  # the vectoriser's token pattern
 
 
@@ -36,6 +36,7 @@ class LinearScorer:
     idf: np.ndarray  # (n_terms,)
     coef: np.ndarray  # (n_terms + n_concepts, n_labels)
     intercept: np.ndarray  # (n_labels,)
+    calibration: np.ndarray  # (n_labels, 2): Platt scaling a, b of the raw score
     concepts: list[list[str]]  # normalised phrases per concept column
     concept_weight: float
     stop_words: bool
@@ -49,7 +50,7 @@ class LinearScorer:
         """The numbers of a fitted PassageClassifier (word TF-IDF and concept features only)."""
         if model.use_chars:
             raise NotScorable("character n-gram features are not supported by the linear scorer")
-        union = model.head_.named_steps["tfidf"]
+        union = model.vectoriser_
         parts = dict(union.transformer_list)
         words = parts["words"]
         vectoriser = words.named_steps["tfidf"] if hasattr(words, "named_steps") else words
@@ -57,13 +58,14 @@ class LinearScorer:
                 and vectoriser.analyzer == "word" and vectoriser.token_pattern == _TOKEN_RE.pattern):
             raise NotScorable("the word vectoriser's settings differ from the ones the scorer reproduces")
         concepts = parts.get("concepts")
-        estimators = model.head_.named_steps["clf"].estimators_
+        estimators = model.estimators_
         return cls(
             labels=tuple(model.labels), thresholds=np.asarray(model.thresholds_, dtype=float),
             vocabulary={str(k): int(v) for k, v in vectoriser.vocabulary_.items()},
             idf=np.asarray(vectoriser.idf_, dtype=float),
             coef=np.column_stack([e.coef_.ravel() for e in estimators]).astype(float),
             intercept=np.array([float(e.intercept_[0]) for e in estimators]),
+            calibration=np.asarray(model.calibration_, dtype=float),
             concepts=[list(p) for p in concepts.phrases_] if concepts is not None else [],
             concept_weight=float(concepts.weight) if concepts is not None else 0.0,
             stop_words=hasattr(words, "named_steps"), ngrams=tuple(vectoriser.ngram_range),
@@ -80,7 +82,7 @@ class LinearScorer:
         def write(path: Path) -> None:
             with open(path, "wb") as fh:
                 np.savez_compressed(fh, terms=terms, idf=self.idf, coef=self.coef, intercept=self.intercept,
-                                    thresholds=self.thresholds, meta=np.array(json.dumps(meta)))
+                                    calibration=self.calibration, thresholds=self.thresholds, meta=np.array(json.dumps(meta)))
 
         return write_atomic(Path(folder) / SCORER_FILE, write)
 
@@ -93,7 +95,7 @@ class LinearScorer:
             terms = data["terms"].tolist()
             return cls(labels=tuple(meta["labels"]), thresholds=data["thresholds"],
                        vocabulary=dict(zip(terms, range(len(terms)))), idf=data["idf"], coef=data["coef"],
-                       intercept=data["intercept"], concepts=meta["concepts"],
+                       intercept=data["intercept"], calibration=data["calibration"], concepts=meta["concepts"],
                        concept_weight=float(meta["concept_weight"]), stop_words=bool(meta["stop_words"]),
                        ngrams=tuple(meta["ngrams"]), model_id=str(meta.get("model_id", "")))
 
@@ -139,7 +141,8 @@ class LinearScorer:
 
     def predict_proba(self, texts: list[str]) -> np.ndarray:
         """(n, n_labels) independent probabilities, as the estimator's `predict_proba`."""
-        return 1.0 / (1.0 + np.exp(-self.decision_function(list(texts))))
+        scores = self.decision_function(list(texts))
+        return 1.0 / (1.0 + np.exp(-(scores * self.calibration[:, 0] + self.calibration[:, 1])))
 
     def decide(self, proba: np.ndarray) -> np.ndarray:
         return (proba >= self.thresholds).astype(int)

@@ -1,0 +1,75 @@
+"""Inter-annotator agreement of the real-sentence corpus, from its annotation record.
+
+    .venv/bin/python corpora/real/agreement.py [--json]
+
+Reads `annotation/*.csv` (one row per labelled span: both annotators' labels, the adjudicated
+labels and, where the annotators differed, the rule that decided) and prints, for the train and
+test parts and overall, per-label Cohen's kappa between the two annotators, the share of
+passages whose label sets differed, and how the adjudication went.
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import json
+from pathlib import Path
+
+from sklearn.metrics import cohen_kappa_score
+
+HERE = Path(__file__).resolve().parent
+LABELS = ["capacity_building", "cbm", "norms", "deterrence", "sovereignty"]
+
+
+def read(part: str | None = None) -> list[dict]:
+    keys: dict[str, set] = {}
+    for name, folder in (("train", HERE / "train"), ("test", HERE / "test")):
+        keys[name] = set()
+        for path in folder.glob("*.csv"):
+            with path.open(newline="", encoding="utf-8") as fh:
+                keys[name] |= {(r["file"], r["start"], r["end"]) for r in csv.DictReader(fh)}
+    rows = []
+    for path in sorted((HERE / "annotation").glob("*.csv")):
+        with path.open(newline="", encoding="utf-8") as fh:
+            for r in csv.DictReader(fh):
+                key = (r["file"], r["start"], r["end"])
+                r["part"] = "train" if key in keys["train"] else "test" if key in keys["test"] else ""
+                if part is None or r["part"] == part:
+                    rows.append(r)
+    return rows
+
+
+def summary(rows: list[dict]) -> dict:
+    def has(value: str, label: str) -> int:
+        return int(label in value.split("|"))
+
+    kappa = {}
+    for lab in LABELS:
+        a = [has(r["labels_a"], lab) for r in rows]
+        b = [has(r["labels_b"], lab) for r in rows]
+        kappa[lab] = round(float(cohen_kappa_score(a, b)), 3) if len(set(a) | set(b)) > 1 else 1.0
+    differ = [r for r in rows if set(r["labels_a"].split("|")) != set(r["labels_b"].split("|"))]
+    side_a = sum(r["labels_final"] == r["labels_a"] for r in differ)
+    side_b = sum(r["labels_final"] == r["labels_b"] for r in differ)
+    return {"passages": len(rows), "kappa": kappa, "label_sets_differed": len(differ),
+            "adjudicated_as_a": side_a, "adjudicated_as_b": side_b,
+            "adjudicated_as_neither": len(differ) - side_a - side_b,
+            "with_rule": sum(bool(r["rule"].strip()) for r in differ)}
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--json", action="store_true")
+    args = parser.parse_args()
+    out = {name: summary(read(part)) for name, part in (("train", "train"), ("test", "test"), ("all", None))}
+    if args.json:
+        print(json.dumps(out, indent=2))
+        return
+    for name, s in out.items():
+        print(f"{name}: {s['passages']} passages, label sets differed on {s['label_sets_differed']} "
+              f"(adjudicated: a {s['adjudicated_as_a']}, b {s['adjudicated_as_b']}, neither "
+              f"{s['adjudicated_as_neither']}); kappa " + ", ".join(f"{k} {v:.3f}" for k, v in s["kappa"].items()))
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,133 @@
+"""Building and checking models: what `strategyscan train` and `evaluate` do, as functions.
+
+`build` joins the user's passages to the shipped corpora (hand-written, and real where the
+strategy texts are present, saying so either way), trains with the settings that grouped
+cross-validation chose (`corpora/model_params.json`) and writes a model folder. `assess_model`
+scores a model on human labels and, where documents were labelled completely, on their shares.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+
+from ..paths import CORPORA
+from .corpus import base_corpus
+from .evaluation import ShareReport, evaluate, shares
+from .labelled import LabelledPassage, read_labelled
+from .metrics import Report
+from .persistence import load_model, save_model
+from .realtext import SharedDataMissing, load_real
+from .training import Trained, train
+
+PARAMS = CORPORA / "model_params.json"
+_ALLOWED = {"C", "class_weight", "concept_weight", "word_ngrams", "min_df", "stop_words", "use_chars",
+            "char_ngrams", "written_weight", "learner"}
+
+
+def read_params(path: str | Path | None = None) -> dict:
+    """The model settings to train with: `chosen` of a selection file (or a flat JSON object)."""
+    path = Path(path or PARAMS)
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise ValueError(f"parameters file not found: {path}") from None
+    except json.JSONDecodeError as exc:
+        raise ValueError(f"{path} is not valid JSON ({exc})") from None
+    chosen = data.get("chosen", data) if isinstance(data, dict) else None
+    if not isinstance(chosen, dict):
+        raise ValueError(f"{path}: expected a JSON object of model settings")
+    unknown = set(chosen) - _ALLOWED
+    if unknown:
+        raise ValueError(f"{path}: unknown setting(s) {', '.join(sorted(unknown))}; allowed: {', '.join(sorted(_ALLOWED))}")
+    return chosen
+
+
+def build(labelled: list[Path], out: str | Path, *, base: bool = True, real: bool = True,
+          texts: str | Path | None = None, params: str | Path | None = None, folds: int = 5,
+          heldout: bool = False, say: Callable[[str], None] = print) -> Trained:
+    """Train and save a model folder; with `heldout`, score it once on the real-text test set
+    (held-out documents) and record that in its card."""
+    settings = read_params(params)
+    unlabelled: dict[str, int] = {}
+    items: list[LabelledPassage] = read_labelled(labelled, unlabelled=unlabelled) if labelled else []
+    for path, count in unlabelled.items():
+        say(f"{path}: {count} row(s) still marked '?' (not labelled yet) were skipped")
+    provenance: dict = {"user_passages": len(items)}
+    if base:
+        corpus = base_corpus(texts, real=real)
+        say(corpus.note)
+        known = {it.text for it in items}
+        items = [*items, *(it for it in corpus.items if it.text not in known)]
+        provenance.update({"hand_written_corpus": len(corpus.written), "real_corpus": len(corpus.real),
+                           "texts_manifest_sha256": corpus.manifest})
+    if not items:
+        raise ValueError("nothing to train on: give labelled CSV files, or drop --no-base")
+    say(f"training on {len(items)} passages, {folds}-fold cross-validation grouped by document ...")
+    trained = train(items, folds=folds, provenance=provenance, **settings)
+    if heldout:
+        trained.card["heldout"] = _heldout_record(trained.model, texts, say)
+    save_model(trained.model, trained.card, out)
+    return trained
+
+
+def _heldout_record(model, texts: str | Path | None, say: Callable[[str], None]) -> dict:
+    try:
+        items = load_real("test", Path(texts) if texts else None)
+    except SharedDataMissing as exc:
+        say(f"not scored on the held-out documents: {exc}")
+        return {"scored": False, "reason": str(exc)}
+    proba = model.predict_proba([it.text for it in items])
+    predicted = model.decide(proba)
+    rep = evaluate(items, model, predicted)
+    share = shares(items, predicted, list(model.labels), proba)
+    worst = share.worst
+    say(f"held-out documents ({rep.n} passages): macro-F1 {rep.macro_f1:.3f}, micro-F1 {rep.micro_f1:.3f}, "
+        f"share error {share.mean_error_points:.1f} points (worst {worst.error_points:.1f}; from mean "
+        f"probabilities {share.mean_expected_error_points:.1f})")
+    return {"scored": True, "passages": rep.n, "documents": len({it.group for it in items}),
+            "macro_f1": rep.macro_f1, "micro_f1": rep.micro_f1,
+            "labels": [{"label": m.label, "precision": m.precision, "recall": m.recall, "f1": m.f1,
+                        "support": m.support} for m in rep.labels],
+            "shares": {k: v for k, v in share.to_dict().items() if k != "cells"}}
+
+
+@dataclass(frozen=True)
+class Assessment:
+    source: str
+    model_id: str
+    report: Report
+    shares: ShareReport
+
+    def to_dict(self) -> dict:
+        return {"source": self.source, "model_id": self.model_id, **self.report.to_dict(),
+                "shares": self.shares.to_dict()}
+
+
+def assess_model(labelled: str | Path | None, evalset: str | None, *, model: str | Path | None = None,
+                 texts: str | Path | None = None) -> Assessment:
+    """Score `model` on a labelled CSV, or on the shipped real-text test set (`evalset='test'`)."""
+    if (labelled is None) == (evalset is None):
+        raise ValueError("give either a labelled CSV or --evalset test")
+    if evalset is not None and evalset != "test":
+        raise ValueError(f"unknown evaluation set {evalset!r}: the shipped one is 'test' (passages of held-out "
+                         "documents); training documents are measured by grouped cross-validation instead")
+    est, card = load_model(model)
+    if evalset is not None:
+        try:
+            items = load_real("test", Path(texts) if texts else None)
+        except SharedDataMissing as exc:
+            raise ValueError(str(exc)) from None
+        source = "real-text test set (held-out documents)"
+    else:
+        items = read_labelled([labelled])
+        source = str(labelled)
+    labels = list(est.labels)
+    proba = est.predict_proba([it.text for it in items]) if items else np.zeros((0, len(labels)))
+    predicted = est.decide(proba)
+    return Assessment(source, card["model_id"], evaluate(items, est, predicted),
+                      shares(items, predicted, labels, proba))
