@@ -314,3 +314,17 @@ def test_a_linear_svm_model_is_calibrated_and_tagged_by_the_fast_scorer(written,
     proba = trained.model.predict_proba(probe)
     assert np.allclose(tagger.predict_proba(probe), proba, atol=1e-9)
     assert ((proba > 0) & (proba < 1)).all()   # Platt scaling maps SVM scores into (0, 1)
+
+
+def test_selection_scores_settings_by_grouped_cv_and_refuses_slow_ones(written):
+    from strategyscan.classification.features import TextNormaliser
+    from strategyscan.classification.selection import score, shippable
+
+    items = [LabelledPassage(it.text, it.labels, group=f"doc{i % 12}", draw="random")
+             for i, it in enumerate(random.Random(5).sample(written, 700))]
+    normalised = TextNormaliser().transform([it.text for it in items])
+    scored = score(items, normalised, {"written_weight": 1.0, "C": 4.0, "min_df": 2}, folds=3)
+    assert 0 < scored.macro_f1 <= 1 and set(scored.per_label) == set(LABELS) and scored.share_error >= 0
+    assert shippable({"min_df": 2, "use_chars": False}) == ""
+    assert "character n-grams" in shippable({"use_chars": True})
+    assert "min_df=1" in shippable({"min_df": 1})
