@@ -16,9 +16,8 @@ import random
 
 from common import ncss  # noqa: F401  (puts the repository on sys.path)
 
-from strategyscan.classification.building import read_params
+from strategyscan.classification.building import read_params, score_items
 from strategyscan.classification.corpus import base_corpus
-from strategyscan.classification.evaluation import evaluate, shares
 from strategyscan.classification.realtext import load_real
 from strategyscan.classification.training import train
 
@@ -39,9 +38,8 @@ def main() -> None:
     for size in args.sizes:
         n = len(real) if size == "all" else min(int(size), len(real))
         trained = train([*corpus.written, *real[:n]], **settings)
-        predicted = trained.model.predict([it.text for it in test])
-        rep = evaluate(test, trained.model, predicted)
-        err = shares(test, predicted, list(trained.model.labels)).mean_error_points
+        rep, share = score_items(test, trained.model)
+        err = share.mean_error_points
         per = " ".join(f"{m.label[:5]} {m.f1:.3f}" for m in rep.labels)
         print(f"{n:>10} {rep.macro_f1:>9.3f} {rep.micro_f1:>9.3f} {err:>9.2f}  {per}", flush=True)
 

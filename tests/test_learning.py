@@ -328,3 +328,10 @@ def test_selection_scores_settings_by_grouped_cv_and_refuses_slow_ones(written):
     assert shippable({"min_df": 2, "use_chars": False}) == ""
     assert "character n-grams" in shippable({"use_chars": True})
     assert "min_df=1" in shippable({"min_df": 1})
+
+
+def test_no_training_passage_repeats_a_held_out_passage(ncss_dir):
+    from strategyscan.classification.realtext import load_real
+
+    held_out = {" ".join(it.text.lower().split()) for it in load_real("test")}
+    assert not [it.origin for it in load_real("train") if " ".join(it.text.lower().split()) in held_out]

@@ -81,10 +81,7 @@ def _heldout_record(model, texts: str | Path | None, say: Callable[[str], None])
     except SharedDataMissing as exc:
         say(f"not scored on the held-out documents: {exc}")
         return {"scored": False, "reason": str(exc)}
-    proba = model.predict_proba([it.text for it in items])
-    predicted = model.decide(proba)
-    rep = evaluate(items, model, predicted)
-    share = shares(items, predicted, list(model.labels), proba)
+    rep, share = score_items(items, model)
     worst = share.worst
     say(f"held-out documents ({rep.n} passages): macro-F1 {rep.macro_f1:.3f}, micro-F1 {rep.micro_f1:.3f}, "
         f"share error {share.mean_error_points:.1f} points (worst {worst.error_points:.1f}; from mean "
@@ -126,8 +123,12 @@ def assess_model(labelled: str | Path | None, evalset: str | None, *, model: str
     else:
         items = read_labelled([labelled])
         source = str(labelled)
-    labels = list(est.labels)
-    proba = est.predict_proba([it.text for it in items]) if items else np.zeros((0, len(labels)))
-    predicted = est.decide(proba)
-    return Assessment(source, card["model_id"], evaluate(items, est, predicted),
-                      shares(items, predicted, labels, proba))
+    return Assessment(source, card["model_id"], *score_items(items, est))
+
+
+def score_items(items: list[LabelledPassage], model) -> tuple[Report, ShareReport]:
+    """Per-label figures and, on completely labelled documents, shares (labels and mean probabilities)."""
+    labels = list(model.labels)
+    proba = model.predict_proba([it.text for it in items]) if items else np.zeros((0, len(labels)))
+    predicted = model.decide(proba)
+    return evaluate(items, model, predicted), shares(items, predicted, labels, proba)
