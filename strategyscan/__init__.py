@@ -1,7 +1,7 @@
 """strategyscan: how much national cybersecurity strategies stress the tools of cyber diplomacy.
 
 The stages mirror the CLI: `ingest`, `tag`, `compare`, `run`; models: `train`, `evaluate`,
-`load_model`. The model functions are imported on first use, so `strategyscan ingest` does not
+`load_model`, `suggest` (what to label next). The model functions are imported on first use, so `strategyscan ingest` does not
 pay for scikit-learn.
 """
 
@@ -16,8 +16,10 @@ __version__ = "0.1.0"
 
 _EXPORTS = dict.fromkeys(("train", "evaluate", "load_model", "save_model", "load_taxonomy", "read_labelled"),
                          "classification")
-__all__ = ["compare", "evaluate", "ingest", "load_model", "load_taxonomy", "read_labelled", "run", "save_model",
-           "tag", "train"]
+# the function, not its module (`classification.suggest` names both once the module is imported)
+_EXPORTS.update(dict.fromkeys(("suggest", "SuggestOptions"), "classification.suggest"))
+__all__ = ["SuggestOptions", "compare", "evaluate", "ingest", "load_model", "load_taxonomy", "read_labelled", "run",
+           "save_model", "suggest", "tag", "train"]
 
 
 def __getattr__(name: str):

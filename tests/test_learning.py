@@ -335,3 +335,12 @@ def test_no_training_passage_repeats_a_held_out_passage(ncss_dir):
 
     held_out = {" ".join(it.text.lower().split()) for it in load_real("test")}
     assert not [it.origin for it in load_real("train") if " ".join(it.text.lower().split()) in held_out]
+
+
+def test_the_python_api_suggests_as_the_cli_does(tmp_path):
+    import strategyscan as ss
+
+    table = ss.suggest(["corpora/samples"], tmp_path / "to_label.csv", options=ss.SuggestOptions(n=3))
+    written = pd.read_csv(tmp_path / "to_label.csv", keep_default_na=False)
+    assert len(table) == len(written) == 3 and (written["labels"] == UNLABELLED).all()
+    assert list(written["passage_id"]) == list(table["passage_id"])

@@ -14,6 +14,7 @@ _EXPORTS = {
     "PassageClassifier": "model", "ModelError": "persistence", "load_model": "persistence",
     "save_model": "persistence", "tag_frame": "tag", "Taxonomy": "taxonomy", "load_taxonomy": "taxonomy",
     "Trained": "training", "train": "training", "evaluate": "evaluation",
+    "SuggestOptions": "suggest",
 }
 __all__ = sorted(_EXPORTS)
 

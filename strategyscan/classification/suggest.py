@@ -13,14 +13,14 @@ from __future__ import annotations
 import math
 from collections import Counter
 from collections.abc import Sequence
-from pathlib import Path
 from dataclasses import dataclass
+from pathlib import Path
 
 import numpy as np
 import pandas as pd
 
 from ..records import PROSE_KINDS
-from .labelled import UNLABELLED
+from .labelled import UNLABELLED, read_labelled
 
 NEAR_DUPLICATE = 0.8  # cosine above which a candidate is a near-copy of a chosen or known passage
 MIN_WORDS = 4
@@ -138,7 +138,6 @@ def suggest(sources, out: str | Path | None = None, *, options: SuggestOptions |
     from ..outputs import write_csv
     from .corpus import base_corpus
     from .persistence import load_card
-    from .labelled import read_labelled
 
     options = options or SuggestOptions()
     card = load_card(model)
