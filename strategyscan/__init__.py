@@ -1,8 +1,8 @@
 """strategyscan: how much national cybersecurity strategies stress the tools of cyber diplomacy.
 
 The stages mirror the CLI: `ingest`, `tag`, `compare`, `run`; models: `train`, `evaluate`,
-`load_model`, `suggest` (what to label next). The model functions are imported on first use, so `strategyscan ingest` does not
-pay for scikit-learn.
+`load_model`, `suggest` (what to label next). The model functions are imported on first use,
+so `strategyscan ingest` does not pay for scikit-learn.
 """
 
 from __future__ import annotations

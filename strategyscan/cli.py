@@ -167,7 +167,8 @@ def train(labelled: Annotated[Optional[list[Path]], typer.Argument(
           no_real: Annotated[bool, typer.Option("--no-real", help="Add the hand-written corpus only")] = False,
           texts: TextsOpt = None,
           params: Annotated[Optional[Path], typer.Option(
-              "--params", help="JSON of model settings (default: the shipped model's, corpora/model_params.json)")] = None,
+              "--params", help="JSON of model settings (default: the shipped model's, "
+                               "corpora/model_params.json)")] = None,
           folds: Annotated[int, typer.Option(help="Cross-validation folds (grouped by document)")] = 5,
           score_heldout: Annotated[bool, typer.Option(
               "--score-heldout", help="Score the model once on the held-out documents' test set and record it "
@@ -177,14 +178,16 @@ def train(labelled: Annotated[Optional[list[Path]], typer.Argument(
 
     result = build(list(labelled or []), out, base=not no_base, real=not no_real, texts=texts, params=params,
                    folds=folds, heldout=score_heldout, say=lambda msg: err_console.print(msg, highlight=False))
-    _print_report(result.cv, title=f"grouped cross-validation ({folds} folds, {result.card['cross_validation']['measured_on']}), "
+    measured_on = result.card["cross_validation"]["measured_on"]
+    _print_report(result.cv, title=f"grouped cross-validation ({folds} folds, {measured_on}), "
                                    f"model {result.card['model_id']}")
     out_console.print(f"model written to {out}", highlight=False)
 
 
 @app.command()
 @user_errors
-def suggest(sources: Annotated[list[Path], typer.Argument(help="Files/folders of documents, or one passages/tags table")],
+def suggest(sources: Annotated[list[Path], typer.Argument(
+                help="Files/folders of documents, or one passages/tags table")],
             out: OutDir = Path("to_label.csv"),
             n: Annotated[int, typer.Option("--n", help="Passages to suggest")] = 200,
             model: ModelOpt = None,

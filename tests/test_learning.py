@@ -286,18 +286,19 @@ def test_the_real_corpus_meets_its_brief(ncss_dir):
 
 
 def test_every_real_passage_has_two_annotations_and_a_rule_where_they_differed():
-    record = {}
-    for path in sorted((REAL_DIR / "annotation").glob("*.csv")):
-        with path.open(newline="", encoding="utf-8") as fh:
-            for r in csv.DictReader(fh):
-                record[(r["file"], r["start"], r["end"])] = r
-    rows = corpus_rows("train") + corpus_rows("test")
-    assert rows
-    for r in rows:
-        ann = record[(r["file"], r["start"], r["end"])]
-        assert ann["labels_final"] == r["labels"]
-        if set(ann["labels_a"].split("|")) != set(ann["labels_b"].split("|")):
-            assert ann["rule"].strip(), ann
+    for part in ("train", "test"):  # each part keeps its own record, held-out spans with the test set
+        record = {}
+        for path in sorted((REAL_DIR / part / "annotation").glob("*.csv")):
+            with path.open(newline="", encoding="utf-8") as fh:
+                for r in csv.DictReader(fh):
+                    record[(r["file"], r["start"], r["end"])] = r
+        rows = corpus_rows(part)
+        assert rows and len(record) == len(rows), part
+        for r in rows:
+            ann = record[(r["file"], r["start"], r["end"])]
+            assert ann["labels_final"] == r["labels"]
+            if set(ann["labels_a"].split("|")) != set(ann["labels_b"].split("|")):
+                assert ann["rule"].strip(), ann
 
 
 def test_a_linear_svm_model_is_calibrated_and_tagged_by_the_fast_scorer(written, tmp_path):

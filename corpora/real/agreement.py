@@ -2,9 +2,9 @@
 
     .venv/bin/python corpora/real/agreement.py [--json]
 
-Reads `annotation/*.csv` (one row per labelled span: both annotators' labels, the adjudicated
-labels and, where the annotators differed, the rule that decided) and prints, for the train and
-test parts and overall, per-label Cohen's kappa between the two annotators, the share of
+Reads `train/annotation/*.csv` and `test/annotation/*.csv` (one row per labelled span: both
+annotators' labels, the adjudicated labels and, where the annotators differed, the rule that
+decided) and prints, for the train and test parts and overall, per-label Cohen's kappa between the two annotators, the share of
 passages whose label sets differed, and how the adjudication went.
 """
 
@@ -22,20 +22,12 @@ LABELS = ["capacity_building", "cbm", "norms", "deterrence", "sovereignty"]
 
 
 def read(part: str | None = None) -> list[dict]:
-    keys: dict[str, set] = {}
-    for name, folder in (("train", HERE / "train"), ("test", HERE / "test")):
-        keys[name] = set()
-        for path in folder.glob("*.csv"):
-            with path.open(newline="", encoding="utf-8") as fh:
-                keys[name] |= {(r["file"], r["start"], r["end"]) for r in csv.DictReader(fh)}
+    """The annotation rows of one part (`train`, `test`) or of both."""
     rows = []
-    for path in sorted((HERE / "annotation").glob("*.csv")):
-        with path.open(newline="", encoding="utf-8") as fh:
-            for r in csv.DictReader(fh):
-                key = (r["file"], r["start"], r["end"])
-                r["part"] = "train" if key in keys["train"] else "test" if key in keys["test"] else ""
-                if part is None or r["part"] == part:
-                    rows.append(r)
+    for name in ([part] if part else ["train", "test"]):
+        for path in sorted((HERE / name / "annotation").glob("*.csv")):
+            with path.open(newline="", encoding="utf-8") as fh:
+                rows += list(csv.DictReader(fh))
     return rows
 
 

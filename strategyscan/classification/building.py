@@ -43,7 +43,8 @@ def read_params(path: str | Path | None = None) -> dict:
         raise ValueError(f"{path}: expected a JSON object of model settings")
     unknown = set(chosen) - _ALLOWED
     if unknown:
-        raise ValueError(f"{path}: unknown setting(s) {', '.join(sorted(unknown))}; allowed: {', '.join(sorted(_ALLOWED))}")
+        raise ValueError(f"{path}: unknown setting(s) {', '.join(sorted(unknown))}; "
+                         f"allowed: {', '.join(sorted(_ALLOWED))}")
     return chosen
 
 

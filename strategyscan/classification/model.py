@@ -16,6 +16,7 @@ from sklearn.pipeline import FeatureUnion, Pipeline
 from sklearn.svm import LinearSVC
 
 from .features import ConceptFeatures, StopWordFilter, TextNormaliser
+from .scorer import platt
 
 
 #: Linear learners, one per label: all give a weight per feature, which the fast scorer reproduces.
@@ -121,8 +122,7 @@ class PassageClassifier(ClassifierMixin, BaseEstimator):
 
     def calibrate(self, scores: np.ndarray) -> np.ndarray:
         """Platt scaling per label: sigmoid(a * score + b), fitted on out-of-fold scores."""
-        a, b = self.calibration_[:, 0], self.calibration_[:, 1]
-        return 1.0 / (1.0 + np.exp(-(scores * a + b)))
+        return platt(scores, self.calibration_)
 
     def predict_proba_normalised(self, normalised: list[str]) -> np.ndarray:
         return self.calibrate(self.decision_function_normalised(normalised))

@@ -3,8 +3,8 @@
 Tagging needs only the arithmetic of a linear model over TF-IDF features, but importing
 scikit-learn and skops and rebuilding the estimator costs about 2.5 s per process, more than
 tagging a 260-page corpus. `LinearScorer` keeps the vocabulary, idf weights, coefficients,
-intercepts, calibration, concept phrases and thresholds, and gives the same probabilities (a test pins this
-to 1e-9). It is saved beside the estimator as a plain `.npz` (no pickles), so it is as safe to
+intercepts, calibration, concept phrases and thresholds, and gives the same probabilities (a
+test pins this to 1e-9). It is saved beside the estimator as a plain `.npz` (no pickles), so it is as safe to
 load as the skops file. Models it cannot express (character n-grams) are tagged by the estimator.
 """
 
@@ -22,6 +22,13 @@ from .normalise import concept_matcher, concepts_in, drop_stop_words, normalise
 SCORER_FILE = "scorer.npz"
 FORMAT = 2  # 2: Platt calibration of the raw scores
 _TOKEN_RE = re.compile(r"(?u)\b\w+\b")  # the vectoriser's token pattern
+
+
+def platt(scores: np.ndarray, calibration: np.ndarray) -> np.ndarray:
+    """Calibrated probabilities: sigmoid(a * score + b) per label, `calibration` rows (a, b).
+
+    Here, with numpy alone, so that the estimator, training and the scorer share one formula."""
+    return 1.0 / (1.0 + np.exp(-(scores * calibration[:, 0] + calibration[:, 1])))
 
 
 class NotScorable(ValueError):
@@ -82,7 +89,8 @@ class LinearScorer:
         def write(path: Path) -> None:
             with open(path, "wb") as fh:
                 np.savez_compressed(fh, terms=terms, idf=self.idf, coef=self.coef, intercept=self.intercept,
-                                    calibration=self.calibration, thresholds=self.thresholds, meta=np.array(json.dumps(meta)))
+                                    calibration=self.calibration, thresholds=self.thresholds,
+                                    meta=np.array(json.dumps(meta)))
 
         return write_atomic(Path(folder) / SCORER_FILE, write)
 
@@ -141,8 +149,7 @@ class LinearScorer:
 
     def predict_proba(self, texts: list[str]) -> np.ndarray:
         """(n, n_labels) independent probabilities, as the estimator's `predict_proba`."""
-        scores = self.decision_function(list(texts))
-        return 1.0 / (1.0 + np.exp(-(scores * self.calibration[:, 0] + self.calibration[:, 1])))
+        return platt(self.decision_function(list(texts)), self.calibration)
 
     def decide(self, proba: np.ndarray) -> np.ndarray:
         return (proba >= self.thresholds).astype(int)

@@ -4,8 +4,9 @@
 
 Each candidate is scored on out-of-fold predictions of the real passages drawn at random
 (calibrated and thresholded as training does): macro-F1, and the mean error of per-document
-shares over the training documents (from those random draws). Settings are searched one at a time from the current best (coordinate
-search), which costs a few dozen fits instead of a full grid. The held-out documents are never
+shares over the training documents (from those random draws). Settings are searched one at a
+time from the current best (coordinate search), which costs a few dozen fits instead of a full
+grid. The held-out documents are never
 read here. The result, with every candidate's figures, goes to `corpora/model_params.json`,
 which `make model` trains with.
 """
@@ -72,8 +73,7 @@ def score(items: list[LabelledPassage], normalised: list[str], settings: dict, f
                             folds)
     mask, on = representative(items, Y)
     cv = assess(scores, Y, mask, on, labels)
-    proba = 1.0 / (1.0 + np.exp(-(scores[mask] * cv.calibration[:, 0] + cv.calibration[:, 1])))
-    share = _share_error(Y[mask], (proba >= cv.thresholds).astype(int), groups_of(items)[mask])
+    share = _share_error(Y[mask], (cv.proba >= cv.thresholds).astype(int), groups_of(items)[mask])
     return Scored(dict(settings), cv.report.macro_f1, cv.report.micro_f1,
                   {m.label: m.f1 for m in cv.report.labels}, share, time.perf_counter() - start)
 

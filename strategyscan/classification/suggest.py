@@ -11,7 +11,6 @@ the pick so far.
 from __future__ import annotations
 
 import math
-from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -97,16 +96,15 @@ def select(frame: pd.DataFrame, labels: Sequence[str], thresholds: np.ndarray, o
 
     docs = cand["file"].astype(str).to_numpy() if "file" in cand.columns else np.zeros(len(cand), dtype=str)
     quota = max(1, math.ceil(2 * options.n / max(1, len(set(docs)))))
-    per_doc: Counter[str] = Counter()
+    spread = np.zeros(len(cand))  # each candidate's document: its picks so far / its quota
     base = cand["uncertainty"].to_numpy()
     alive = similar < NEAR_DUPLICATE
     chosen: list[int] = []
     while len(chosen) < options.n and alive.any():
-        spread = np.array([per_doc[d] / quota for d in docs])
         score = np.where(alive, base - options.diversity * similar - 0.5 * spread, -np.inf)
         best = int(np.argmax(score))
         chosen.append(best)
-        per_doc[docs[best]] += 1
+        spread[docs == docs[best]] += 1 / quota
         alive[best] = False
         sim = (X @ X[best].T).toarray().ravel()
         similar = np.maximum(similar, sim)

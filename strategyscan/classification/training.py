@@ -28,6 +28,7 @@ from .labelled import LabelledPassage, label_matrix
 from .metrics import Report, report
 from .model import PassageClassifier
 from .normalise import NORMALISER_VERSION
+from .scorer import platt
 from .taxonomy import Taxonomy, load_taxonomy
 
 THRESHOLD_GRID = np.round(np.arange(0.10, 0.81, 0.025), 3)
@@ -143,16 +144,17 @@ class CrossValidated:
     report: Report
     on: str
     brier: dict[str, float]
+    proba: np.ndarray  # calibrated out-of-fold probabilities of the `mask` passages
 
 
 def assess(scores: np.ndarray, Y: np.ndarray, mask: np.ndarray, on: str, labels: list[str]) -> CrossValidated:
     """Calibrate and threshold out-of-fold scores on the `mask` passages, and report them there."""
     calibration = fit_platt(scores[mask], Y[mask])
-    proba = 1.0 / (1.0 + np.exp(-(scores[mask] * calibration[:, 0] + calibration[:, 1])))
+    proba = platt(scores[mask], calibration)
     thresholds = tune_thresholds(Y[mask], proba)
     rep = report(Y[mask], (proba >= thresholds).astype(int), labels)
     brier = {lab: round(float(np.mean((proba[:, j] - Y[mask, j]) ** 2)), 4) for j, lab in enumerate(labels)}
-    return CrossValidated(calibration, thresholds, rep, on, brier)
+    return CrossValidated(calibration, thresholds, rep, on, brier, proba)
 
 
 def train(items: list[LabelledPassage], taxonomy: Taxonomy | None = None, folds: int = 5,
