@@ -248,11 +248,11 @@ def test_the_suggestion_file_marks_rows_unlabelled_and_train_skips_them(tmp_path
 
 # -- the shipped real-sentence corpus ------------------------------------------------------------
 
-def corpus_rows(part):
+def corpus_rows(part, language="en"):
     from strategyscan.classification.realtext import part_files
 
     rows = []
-    for path in part_files(part):
+    for path in part_files(part, language):
         with path.open(newline="", encoding="utf-8") as fh:
             reader = csv.DictReader(fh)
             assert reader.fieldnames == ["file", "start", "end", "sha", "labels", "kind", "draw"], path
@@ -271,6 +271,23 @@ def test_the_real_corpus_keeps_its_split_and_stores_no_text(ncss_dir):
     assert {r["file"] for r in corpus_rows("train")} == english_train   # every English train document
 
 
+@pytest.mark.parametrize("language", ["fr", "es", "pt", "ru"])
+def test_real_passages_in_other_languages_resolve_and_keep_the_split(ncss_dir, language):
+    """Random draws of the `train` documents in the language (all of them where there are fewer)
+    and a held-out set of at least 120 passages; they resolve against the texts."""
+    from strategyscan.classification.realtext import load_real
+
+    with (ncss_dir / "splits.csv").open(newline="", encoding="utf-8") as fh:
+        split = {r["file"].strip(): r["split"].strip() for r in csv.DictReader(fh)}
+    for part, expected in (("train", "train"), ("test", "heldout")):
+        files = {r["file"] for r in corpus_rows(part, language)}
+        assert files and all(split[f] == expected and f.endswith(f"_{language}.txt") for f in files), part
+    train, test = load_real("train", language=language), load_real("test", language=language)
+    # Kazakhstan's concept is the only Russian train text: its 102 eligible passages are all drawn
+    assert len(test) >= 120 and len(train) >= (100 if language == "ru" else 400)
+    assert not {it.text for it in train} & {it.text for it in test}
+
+
 def test_the_real_corpus_meets_its_brief(ncss_dir):
     from strategyscan.classification.realtext import load_real
 
@@ -285,14 +302,16 @@ def test_the_real_corpus_meets_its_brief(ncss_dir):
     assert label_matrix(test_items, LABELS).sum(0).min() >= 80
 
 
-def test_every_real_passage_has_two_annotations_and_a_rule_where_they_differed():
+@pytest.mark.parametrize("language", ["en", "fr", "es", "pt", "ru"])
+def test_every_real_passage_has_two_annotations_and_a_rule_where_they_differed(language):
+    root = REAL_DIR if language == "en" else REAL_DIR / language
     for part in ("train", "test"):  # each part keeps its own record, held-out spans with the test set
         record = {}
-        for path in sorted((REAL_DIR / part / "annotation").glob("*.csv")):
+        for path in sorted((root / part / "annotation").glob("*.csv")):
             with path.open(newline="", encoding="utf-8") as fh:
                 for r in csv.DictReader(fh):
                     record[(r["file"], r["start"], r["end"])] = r
-        rows = corpus_rows(part)
+        rows = corpus_rows(part, language)
         assert rows and len(record) == len(rows), part
         for r in rows:
             ann = record[(r["file"], r["start"], r["end"])]

@@ -1,8 +1,8 @@
 """Cut the strategy texts into candidate spans, as `ingest` cuts them: how the corpus was drawn.
 
-    .venv/bin/python corpora/real/candidates.py OUT.parquet [--split train|heldout]
+    .venv/bin/python corpora/real/candidates.py OUT.parquet [--split train|heldout] [--languages en,fr,...]
 
-Every English text of the split is ingested (cleaning, sentence windows) and each passage is
+Every text of the split in the languages asked for (English by default) is ingested (cleaning, sentence windows) and each passage is
 mapped back to offsets in its raw file (`strategyscan.classification.spans.align`). The output
 (file, start, end, sha, kind, language, words, text) stays outside the repository: it holds
 strategy text. The random draws, the `suggest` rounds and the complete documents of the corpus
@@ -23,11 +23,12 @@ from strategyscan.classification.realtext import texts_dir
 from strategyscan.classification.spans import align, span_sha, span_text
 
 
-def candidates(split: str, texts: Path | None = None) -> pd.DataFrame:
+def candidates(split: str, texts: Path | None = None, languages: tuple[str, ...] = ("en",)) -> pd.DataFrame:
     root = Path(texts or texts_dir())
     with (root.parent / "splits.csv").open(newline="", encoding="utf-8") as fh:
         files = sorted(r["file"].strip() for r in csv.DictReader(fh)
-                       if r["split"].strip() == split and r["file"].strip().endswith("_en.txt"))
+                       if r["split"].strip() == split
+                       and r["file"].strip().endswith(tuple(f"_{lang}.txt" for lang in languages)))
     rows = []
     with tempfile.TemporaryDirectory() as tmp:
         for name in files:
@@ -50,8 +51,9 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("out", type=Path)
     parser.add_argument("--split", choices=["train", "heldout"], default="train")
+    parser.add_argument("--languages", default="en", help="comma-separated codes, as in the file names")
     args = parser.parse_args()
-    frame = candidates(args.split)
+    frame = candidates(args.split, languages=tuple(args.languages.split(",")))
     frame.to_parquet(args.out)
     print(f"{len(frame)} spans from {frame['file'].nunique()} {args.split} documents -> {args.out}")
 

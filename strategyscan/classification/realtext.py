@@ -1,7 +1,8 @@
 """The real-sentence corpus: labelled spans of real strategies, resolved against their texts.
 
 `corpora/real/train/*.csv` (passages of `train` documents: the model learns from them) and
-`corpora/real/test/*.csv` (passages of `heldout` documents: evaluation only) hold
+`corpora/real/test/*.csv` (passages of `heldout` documents: evaluation only) hold English
+passages, `corpora/real/LANG/train|test/*.csv` those of the other languages; every file holds
 `file,start,end,sha,labels,kind,draw`; the text itself stays in the texts folder
 (default `../shared/corpora/ncss/texts`). A span whose hash no longer matches is refused, never
 silently shifted.
@@ -21,6 +22,8 @@ from .taxonomy import load_taxonomy
 
 REAL = CORPORA / "real"
 PARTS = ("train", "test")
+#: Languages with labelled real passages besides English (`corpora/real/LANG/`).
+OTHER_LANGUAGES = ("fr", "es", "pt", "ru")
 COLUMNS = ["file", "start", "end", "sha", "labels", "kind", "draw"]
 
 
@@ -38,10 +41,12 @@ def manifest_hash(texts: Path | None = None) -> str:
     return hashlib.sha256(manifest.read_bytes()).hexdigest()[:16] if manifest.is_file() else ""
 
 
-def part_files(part: str) -> list[Path]:
+def part_files(part: str, language: str = "en") -> list[Path]:
     if part not in PARTS:
         raise ValueError(f"unknown real-text set {part!r}; choose one of {', '.join(PARTS)}")
-    return sorted((REAL / part).glob("*.csv"))
+    if language != "en" and language not in OTHER_LANGUAGES:
+        raise ValueError(f"no real passages in {language!r}; languages: en, {', '.join(OTHER_LANGUAGES)}")
+    return sorted((REAL if language == "en" else REAL / language).joinpath(part).glob("*.csv"))
 
 
 @dataclass
@@ -96,9 +101,9 @@ def load_spans(paths: list[Path], texts: Path | None = None) -> list[LabelledPas
     return out
 
 
-def load_real(part: str = "train", texts: Path | None = None) -> list[LabelledPassage]:
+def load_real(part: str = "train", texts: Path | None = None, language: str = "en") -> list[LabelledPassage]:
     """The shipped real passages of `train` documents or (for evaluation only) `heldout` ones."""
-    return load_spans(part_files(part), texts)
+    return load_spans(part_files(part, language), texts)
 
 
 def available(texts: Path | None = None) -> bool:
