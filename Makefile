@@ -4,7 +4,7 @@ PY     := $(VENV)/bin/python
 BIN    := $(VENV)/bin
 OUT    ?= out/sample
 
-.PHONY: install run demo test model select samples bench bench-ingest bench-tag bench-run learning-curve clean
+.PHONY: install install-ocr run demo test model select samples bench bench-ingest bench-wild bench-tag bench-run learning-curve clean
 
 $(VENV)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -13,6 +13,10 @@ $(VENV)/.installed: pyproject.toml
 	touch $@
 
 install: $(VENV)/.installed
+
+## OCR for scanned PDFs (tesserocr; the language data: apt-get install tesseract-ocr-eng ...)
+install-ocr: install
+	$(PY) -m pip install --quiet -e '.[ocr]'
 
 ## run the whole pipeline (ingest, tag, compare) on the built-in sample
 run: install
@@ -36,10 +40,14 @@ select: install
 samples: install
 	$(PY) corpora/sample_sources/make_samples.py
 
-bench: bench-ingest bench-tag bench-run
+bench: bench-ingest bench-wild bench-tag bench-run
 
 bench-ingest: install
 	$(PY) bench/ingest.py
+
+## ingest on real government PDFs (../shared/corpora/pdfs/wild) against pdftotext
+bench-wild: install
+	$(PY) bench/wild.py
 
 bench-tag: install
 	$(PY) bench/tag.py

@@ -31,11 +31,11 @@ def main() -> None:
 
     import strategyscan as ss
     from strategyscan.ingestion import ingest_file
-    from strategyscan.ingestion.quality import Score, load_truth, score
+    from strategyscan.ingestion.quality import Score, body_texts, load_truth, score
 
     total = Score(0, 0, 0, 0, 0)
     for pdf in pdfs:
-        total = total + score(load_truth(pdf), [p.text for p in ingest_file(pdf).passages])
+        total = total + score(load_truth(pdf), body_texts(ingest_file(pdf).passages))
     print(f"quality: body-word recall {total.recall:.4f}, precision {total.precision:.4f}, "
           f"header/footer/footnote lines leaked {total.leaked_lines}/{total.boilerplate_lines} "
           f"({total.leak_rate:.2%})")

@@ -24,6 +24,8 @@ Sources = Annotated[list[Path], typer.Argument(help="Files or folders (searched 
 OutDir = Annotated[Path, typer.Option("--out", "-o", help="Output folder")]
 Workers = Annotated[int, typer.Option("--workers", "-w", help="Worker processes (0 = one per core)")]
 Engine = Annotated[str, typer.Option("--engine", help="PDF engine: pypdfium2 (fast) or pdfplumber (layout)")]
+OcrOpt = Annotated[bool, typer.Option("--ocr/--no-ocr", help="Read scanned pages and junk text layers by OCR "
+                                       "(where Tesseract is installed: pip install 'strategyscan[ocr]')")]
 ManifestOpt = Annotated[Optional[Path], typer.Option("--manifest", help="CSV with file,country,year")]
 ExecutorOpt = Annotated[str, typer.Option("--executor", help="local (processes) or dask")]
 SchedulerOpt = Annotated[Optional[str], typer.Option("--scheduler", help="Dask scheduler address")]
@@ -90,14 +92,14 @@ def ingest(sources: Sources, out: OutDir, engine: Engine = "pypdfium2", manifest
            max_pages: Annotated[int, typer.Option(help="Pages read per file at most")] = 1000,
            time_limit: Annotated[float, typer.Option(help="Seconds per file at most")] = 120.0,
            no_cache: Annotated[bool, typer.Option("--no-cache", help="Re-extract every file")] = False,
-           quiet: Annotated[bool, typer.Option("--quiet", "-q")] = False) -> None:
+           ocr: OcrOpt = True, quiet: Annotated[bool, typer.Option("--quiet", "-q")] = False) -> None:
     """Extract clean, located passages: OUT/passages.csv (+ .parquet) and OUT/documents.csv."""
     from . import pipeline
 
     with _Bars(not quiet) as bars:
         result = pipeline.ingest(sources, out, engine=engine, manifest=manifest, workers=workers,
                                  executor=executor, scheduler=scheduler, cache=not no_cache,
-                                 max_pages=max_pages, time_limit=time_limit, progress=bars)
+                                 max_pages=max_pages, time_limit=time_limit, ocr=ocr, progress=bars)
     if not quiet:
         _document_summary(result.documents, out, out_console)
     if strict and (result.documents["status"] == "error").any():
@@ -109,13 +111,13 @@ def ingest(sources: Sources, out: OutDir, engine: Engine = "pypdfium2", manifest
 def tag(inputs: Annotated[list[Path], typer.Argument(help="A passages CSV (needs 'text') or files/folders")],
         out: OutDir, model: ModelOpt = None, workers: Workers = 0, engine: Engine = "pypdfium2",
         manifest: ManifestOpt = None, executor: ExecutorOpt = "local", scheduler: SchedulerOpt = None,
-        explain: Annotated[bool, typer.Option("--explain", help="Print the terms behind each label "
+        ocr: OcrOpt = True, explain: Annotated[bool, typer.Option("--explain", help="Print the terms behind each label "
                                                "for the first passages")] = False,
         quiet: Annotated[bool, typer.Option("--quiet", "-q")] = False) -> None:
     """Give every passage a probability per category: OUT/tags.csv."""
     from . import pipeline
 
-    ingest_options = {} if pipeline.is_table(inputs) else {"engine": engine, "manifest": manifest}
+    ingest_options = {} if pipeline.is_table(inputs) else {"engine": engine, "manifest": manifest, "ocr": ocr}
     with _Bars(not quiet) as bars:
         result = pipeline.tag(inputs, out, model=model, workers=workers, executor=executor,
                               scheduler=scheduler, progress=bars, **ingest_options)
@@ -314,7 +316,7 @@ def _comparison_summary(table, out: Path) -> None:
 def run(sources: Sources, out: OutDir, model: ModelOpt = None, by: ByOpt = "country",
         latest: Annotated[bool, typer.Option("--latest")] = False, engine: Engine = "pypdfium2",
         manifest: ManifestOpt = None, workers: Workers = 0, executor: ExecutorOpt = "local",
-        scheduler: SchedulerOpt = None,
+        scheduler: SchedulerOpt = None, ocr: OcrOpt = True,
         strict: Annotated[bool, typer.Option(help="Exit non-zero if any file is an error")] = False,
         quiet: Annotated[bool, typer.Option("--quiet", "-q")] = False) -> None:
     """Ingest, tag and compare in one go; re-runs reuse unchanged files."""
@@ -322,7 +324,7 @@ def run(sources: Sources, out: OutDir, model: ModelOpt = None, by: ByOpt = "coun
 
     with _Bars(not quiet) as bars:
         result = pipeline.run(sources, out, model=model, by=by, latest=latest, engine=engine, manifest=manifest,
-                              workers=workers, executor=executor, scheduler=scheduler, progress=bars)
+                              ocr=ocr, workers=workers, executor=executor, scheduler=scheduler, progress=bars)
     if not quiet:
         _document_summary(result.ingest.documents, out, out_console)
         out_console.print(f"passages tagged: {result.tag.rows} "

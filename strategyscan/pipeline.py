@@ -29,16 +29,20 @@ from .tables import BATCH_ROWS, TableSink, iter_batches, rows_where, table_colum
 Progress = Callable[[str, int, int], None]
 
 PASSAGE_ORDER = ["passage_id", "doc_id", "file", "country", "iso3", "year", "language", "page", "kind",
-                 "index", "words", "text"]
+                 "index", "words", "text", "ocr", "ocr_confidence"]
 DOCUMENT_ORDER = ["doc_id", "file", "country", "iso3", "year", "language", "pages", "passages", "words",
-                  "status", "reason", "title", "metadata_source"]
+                  "status", "reason", "title", "metadata_source", "ocr_engine", "ocr_language", "ocr_pages",
+                  "ocr_confidence"]
 _INT_COLUMNS = {"year", "page", "index", "words"}
+_PASSAGE_TYPES = {"ocr": "bool", "ocr_confidence": "float64"}
 
 
 def _passage_schema():
     import pyarrow as pa
 
-    return pa.schema([(n, pa.int64() if n in _INT_COLUMNS else pa.string()) for n in PASSAGE_ORDER])
+    arrow = {"bool": pa.bool_(), "float64": pa.float64()}
+    return pa.schema([(n, pa.int64() if n in _INT_COLUMNS else arrow.get(_PASSAGE_TYPES.get(n, ""), pa.string()))
+                      for n in PASSAGE_ORDER])
 
 
 @contextlib.contextmanager
@@ -81,7 +85,7 @@ def _ingest_task(item: tuple[int, Path, Meta | None, str | None], options: Inges
     _index, path, meta, key = item
     manifest = {display_name(Path(path.name)): meta} if meta else None
     result = ingest_file(path, options, manifest)
-    if cache_root and key and result.document.status != "error":
+    if cache_root and key and result.complete and result.document.status != "error":
         Cache(cache_root).put(key, result)
     return result
 
@@ -99,12 +103,13 @@ def _manifests(sources: list[str | os.PathLike], manifest: str | os.PathLike | N
 def ingest(sources: list[str | os.PathLike], out: str | os.PathLike | None = None, *,
            engine: str = "pypdfium2", manifest: str | os.PathLike | None = None, workers: int = 0,
            executor: str = "local", scheduler: str | None = None, cache: bool = True,
-           max_pages: int = 1000, time_limit: float = 120.0, progress: Progress | None = None) -> IngestOutput:
+           max_pages: int = 1000, time_limit: float = 120.0, ocr: bool = True,
+           progress: Progress | None = None) -> IngestOutput:
     """Ingest files and folders into `out/passages.csv|parquet` and `out/documents.csv`.
 
     Without `out`, passages are kept in memory instead (fine for a handful of files).
     """
-    options = IngestOptions(engine=engine, max_pages=max_pages, time_limit=time_limit)
+    options = IngestOptions(engine=engine, max_pages=max_pages, time_limit=time_limit, ocr=ocr)
     check_executor(executor, workers, scheduler)
     out_dir = ensure_writable_dir(out) if out is not None else None
     files = discover(list(sources))
@@ -169,7 +174,8 @@ def ingest(sources: list[str | os.PathLike], out: str | os.PathLike | None = Non
     frame = pd.DataFrame([d.row() for d in documents], columns=DOCUMENT_ORDER)
     frame["year"] = frame["year"].astype("Int64")
     if out_dir is None:
-        passages = pd.DataFrame(kept, columns=PASSAGE_ORDER).astype({c: "Int64" for c in _INT_COLUMNS})
+        passages = pd.DataFrame(kept, columns=PASSAGE_ORDER).astype(
+            {**{c: "Int64" for c in _INT_COLUMNS}, **_PASSAGE_TYPES})
         return IngestOutput(frame, None, None, None, reused, passages)
     return IngestOutput(frame, out_dir / "passages.csv", out_dir / "passages.parquet",
                         write_csv(out_dir / "documents.csv", frame), reused)

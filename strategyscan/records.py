@@ -10,10 +10,10 @@ from dataclasses import dataclass, field
 from typing import Literal
 
 Status = Literal["ok", "warning", "error"]
-PassageKind = Literal["body", "list_item", "heading", "table_row", "fragment"]
+PassageKind = Literal["body", "list_item", "heading", "table_row", "fragment", "footnote"]
 
-#: Passage kinds that carry running prose; headings and fragments are kept (evidence and
-#: recall) but are not counted in the comparison shares.
+#: Passage kinds that carry running prose; headings, fragments and footnotes are kept (evidence
+#: and recall) but are not counted in the comparison shares.
 PROSE_KINDS: frozenset[str] = frozenset({"body", "list_item", "table_row"})
 
 
@@ -34,6 +34,10 @@ class Document:
     reason: str = ""
     title: str = ""
     metadata_source: str = ""
+    ocr_engine: str = ""  # pages read by OCR: engine, language, how many, mean confidence (0-100)
+    ocr_language: str = ""
+    ocr_pages: int = 0
+    ocr_confidence: float | None = None
 
     def row(self) -> dict:
         return dict(vars(self))  # flat fields: what asdict gives, without its deep copies (10x faster)
@@ -55,6 +59,8 @@ class Passage:
     year: int | None = None
     language: str = ""
     words: int = 0
+    ocr: bool = False  # read by OCR from a page image
+    ocr_confidence: float | None = None  # the page's mean OCR confidence, 0-100
 
     def row(self) -> dict:
         return dict(vars(self))  # flat fields: what asdict gives, without its deep copies (10x faster)
@@ -66,3 +72,4 @@ class IngestResult:
 
     document: Document
     passages: list[Passage] = field(default_factory=list)
+    complete: bool = True  # read whole: no time, page or OCR limit cut it short (only these are cached)

@@ -69,3 +69,40 @@ def make_pdf():
         return path
 
     return build
+
+
+REQUIRE_OCR = os.environ.get("STRATEGYSCAN_REQUIRE_OCR") == "1"
+
+
+@pytest.fixture
+def ocr_engine():
+    """The installed OCR engine; skips where there is none (fails under STRATEGYSCAN_REQUIRE_OCR=1,
+    which .ci/run sets after installing it)."""
+    from strategyscan.ingestion import ocr
+
+    found = ocr.engine()
+    if found is None:
+        message = f"no OCR engine installed: {ocr.INSTALL_HINT}"
+        if REQUIRE_OCR:
+            pytest.fail(message + " (STRATEGYSCAN_REQUIRE_OCR=1)")
+        pytest.skip(message)
+    return found
+
+
+@pytest.fixture
+def wild_dir() -> Path:
+    return need_shared("corpora", "pdfs", "wild")
+
+
+@pytest.fixture
+def pdftotext() -> str:
+    """poppler's pdftotext, the reference for real PDFs without ground truth (.ci/run installs it)."""
+    import shutil
+
+    exe = shutil.which("pdftotext")
+    if exe is None:
+        message = "pdftotext is absent (apt-get install poppler-utils)"
+        if REQUIRE_SHARED:
+            pytest.fail(message)
+        pytest.skip(message)
+    return exe

@@ -19,6 +19,11 @@ from strategyscan.ingestion import metadata
         ("Korea_2019_National_Cybersecurity_Strategy.pdf", "South Korea", "KOR", 2019),
         ("Russia_2016_doctrine.pdf", "Russia", "RUS", 2016),
         ("national_strategy_final_v2.pdf", "", "", None),
+        ("Charte-CYBERSECURITY_2021.pdf", "", "", 2021),
+        ("IR7285-2005AnnualReport.pdf", "", "", 2005),
+        ("NIST.CSWP.04162018.pdf", "", "", 2018),  # month, day, year
+        ("SP800-181.pdf", "", "", None),  # 800 and 181 are no years
+        ("report_12345.pdf", "", "", None),
     ],
 )
 def test_file_names(name, country, iso3, year):
@@ -68,3 +73,10 @@ def test_manifest_is_read_and_validated(tmp_path):
     with pytest.raises(metadata.ManifestError, match="needs columns"):
         (tmp_path / "cols.csv").write_text("name,when\n", encoding="utf-8")
         metadata.read_manifest(tmp_path / "cols.csv")
+
+
+def test_the_front_matter_gives_the_date_printed_inside_the_cover():
+    assert metadata.from_front_matter(["Computer Security Division August 2017 U.S. Department"]).year == 2017
+    assert metadata.from_front_matter(["", "Publié en mai de 2021"]).year == 2021
+    assert metadata.from_front_matter(["Астана, 15 декабря 2017 г."]).year == 2017
+    assert metadata.from_front_matter(["Established in 1998, the agency has 40 staff."]).year is None

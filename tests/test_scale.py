@@ -191,3 +191,29 @@ def test_the_executor_lets_go_of_results_it_has_handed_on():
         assert len(list(results)) == 2
     finally:
         pool.close()
+
+
+@pytest.mark.parametrize("limit, note", [({"time_limit": 1e-9}, "time limit"), ({"max_pages": 1}, "page limit")])
+def test_a_truncated_result_is_never_served_from_the_cache(folder, tmp_path, limit, note):
+    """A file read under a small time or page limit is read whole when the limit is raised."""
+    src = tmp_path / "src"
+    src.mkdir()
+    pdf = src / "KEN_2010_doc0.pdf"
+    pdf.write_bytes((folder / pdf.name).read_bytes())
+    short = ss.ingest([src], tmp_path / "out", **limit)
+    assert short.documents.loc[0, "status"] == "warning" and note in short.documents.loc[0, "reason"]
+    full = ss.ingest([src], tmp_path / "out")
+    assert full.reused == 0
+    assert full.documents.loc[0, "status"] == "ok"
+    assert set(full.passages["page"]) == {1, 2, 3, 4}
+    assert ss.ingest([src], tmp_path / "out").reused == 1  # a complete read is reused
+
+
+def test_the_cache_key_covers_every_option_that_changes_output():
+    from strategyscan.ingestion import IngestOptions
+
+    base = IngestOptions()
+    keys = {base.cache_key(), IngestOptions(engine="pdfplumber").cache_key(),
+            IngestOptions(max_pages=5).cache_key(), IngestOptions(ocr=False).cache_key()}
+    assert len(keys) == 4
+    assert IngestOptions(time_limit=5).cache_key() == base.cache_key()  # only complete reads are cached

@@ -3,25 +3,24 @@
 from __future__ import annotations
 
 import hashlib
+import json
 import time
 import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
 
 from ..records import Document, IngestResult, Passage
-from . import clean, language, metadata, segment
+from . import clean, language, metadata, ocr, segment
 from .lines import Page, ReadError
 from .readers import WORD_RE, open_document
-
-#: Below this share of letters a text layer is junk (the Belgian PDFs decode to 14-26 %).
-MIN_LETTER_SHARE = 0.5
-
 
 @dataclass(frozen=True)
 class IngestOptions:
     engine: str = "pypdfium2"
     max_pages: int = 1000
-    time_limit: float = 120.0  # seconds per file
+    time_limit: float = 120.0  # seconds per file, OCR included
+    ocr: bool = True  # read pages without a usable text layer by OCR, where an engine is installed
+    ocr_max_pages: int = 300
 
     def __post_init__(self) -> None:
         from .readers import ENGINES
@@ -32,9 +31,18 @@ class IngestOptions:
             raise ValueError("max_pages must be at least 1")
         if self.time_limit <= 0:
             raise ValueError("time_limit must be positive")
+        if self.ocr_max_pages < 1:
+            raise ValueError("ocr_max_pages must be at least 1")
+
+    def components(self) -> dict[str, str]:
+        """Every part whose version changes what a file gives: the cache key is made of them."""
+        return {"reader": self.engine, "clean": clean.CLEANING_VERSION, "segment": segment.SEGMENT_VERSION,
+                "language": language.LANGUAGE_VERSION, "metadata": metadata.METADATA_VERSION,
+                "ocr": ocr.engine_version() if self.ocr else "off", "max_pages": str(self.max_pages)}
 
     def cache_key(self) -> str:
-        return f"{self.engine}-clean{clean.CLEANING_VERSION}-p{self.max_pages}"
+        """Time limits are not in the key: a read they cut short is never cached."""
+        return json.dumps(self.components(), sort_keys=True)
 
 
 def file_hash(path: Path) -> str:
@@ -50,15 +58,17 @@ def display_name(path: Path) -> str:
     return unicodedata.normalize("NFC", str(path))
 
 
-def failed(path: Path, doc_id: str, reason: str, status: str = "error", **extra) -> IngestResult:
-    """The record of a file that gave no passages, with the reason a user can act on."""
-    return IngestResult(Document(doc_id=doc_id, file=display_name(path), status=status, reason=reason, **extra))
+def failed(path: Path, doc_id: str, reason: str, status: str = "error", complete: bool = False,
+           **extra) -> IngestResult:
+    """The record of a file that gave no passages, with the reason a user can act on. Only a
+    `complete` one (a file that was read whole and has no text) may be cached."""
+    return IngestResult(Document(doc_id=doc_id, file=display_name(path), status=status, reason=reason, **extra),
+                        complete=complete)
 
 
-def _read_pages(path: Path, options: IngestOptions) -> tuple[list[Page], int, list[str], dict[str, str]]:
+def _read_pages(path: Path, options: IngestOptions, deadline: float) -> tuple[list[Page], int, list[str], dict[str, str]]:
     doc = open_document(path, options.engine)
     notes = list(doc.notes)
-    deadline = time.monotonic() + options.time_limit
     pages: list[Page] = []
     try:
         for page in doc.pages(options.max_pages):
@@ -77,6 +87,34 @@ def _read_pages(path: Path, options: IngestOptions) -> tuple[list[Page], int, li
     return pages, doc.page_count, notes, doc.metadata
 
 
+def _text_language(pages: list[Page], skip: set[int]) -> str:
+    """The language of the readable text layer, so OCR of the other pages can use its pack."""
+    sample = " ".join(ln.text for p in pages if p.number not in skip for ln in p.lines)[:5000]
+    return language.detect(sample)[0] if len(sample) >= 200 else ""
+
+
+def _read_unreadable(path: Path, pages: list[Page], page_count: int, options: IngestOptions, deadline: float,
+                     notes: list[str]) -> ocr.OcrResult | None:
+    """OCR the pages a text layer does not serve (scans, junk fonts) and put them in place.
+    Without OCR, junk text is dropped rather than passed on as passages."""
+    numbers = [p.number for p in pages if ocr.unreadable(p, page_count)]
+    if not numbers or path.suffix.lower() == ".txt":
+        return None
+    if not options.ocr:
+        notes.append(f"{len(numbers)} page(s) without a usable text layer not read (OCR off)")
+        result = ocr.OcrResult({}, complete=False)
+    else:
+        result = ocr.ocr_document(path, numbers, _text_language(pages, set(numbers)), deadline,
+                                  options.ocr_max_pages)
+        notes.extend(result.notes)
+    for i, page in enumerate(pages):
+        if page.number in result.pages:
+            pages[i] = result.pages[page.number].page
+        elif page.number in numbers:
+            page.lines = []
+    return result
+
+
 def ingest_file(path: str | Path, options: IngestOptions = IngestOptions(),
                 manifest: dict[str, metadata.Meta] | None = None) -> IngestResult:
     """Extract, clean, segment and locate one file. Never raises for a bad file."""
@@ -85,28 +123,37 @@ def ingest_file(path: str | Path, options: IngestOptions = IngestOptions(),
         doc_id = file_hash(path)
     except OSError as exc:
         return failed(path, "", f"cannot read file: {exc.strerror or exc}")
+    deadline = time.monotonic() + options.time_limit
     try:
-        pages, page_count, notes, pdf_meta = _read_pages(path, options)
+        pages, page_count, notes, pdf_meta = _read_pages(path, options, deadline)
+        layer = clean.sample_text(pages)
+        layer_junk, layer_scanned = clean.junk_text(layer), any(p.scanned for p in pages)
+        ocred = _read_unreadable(path, pages, page_count, options, deadline, notes)
     except ReadError as exc:
         return failed(path, doc_id, exc.reason, exc.status)
     except OSError as exc:
         return failed(path, doc_id, f"cannot read file: {exc.strerror or exc}")
+    complete = not any(n.startswith(("time limit", "page limit")) or "partial" in n for n in notes)
+    complete = complete and (ocred is None or ocred.complete)
 
     first_page = " ".join(ln.text for ln in pages[0].lines) if pages else ""
-    share = clean.letter_share(pages)
+    text = clean.sample_text(pages) if ocred else layer
+    junk = clean.junk_text(text) if ocred else layer_junk
     chars = sum(len(ln.text) for p in pages for ln in p.lines)
     meta_name = metadata.from_file_name(path)
     from_manifest = (manifest or {}).get(display_name(Path(path.name)), metadata.Meta())
     common = dict(pages=page_count, title=pdf_meta.get("title", "")[:200])
 
-    if chars == 0:
-        scanned = any(p.has_images for p in pages)
-        reason = "no text layer (scanned/image-only); needs OCR" if scanned else "no text extracted (blank pages)"
+    if chars == 0 or junk:
+        if junk or (layer_junk and not layer_scanned):
+            share = clean.layer_letter_share(text if junk else layer)
+            reason = f"garbled text layer ({share:.0%} letters); needs OCR"
+        elif layer_scanned:
+            reason = "no text layer (scanned/image-only); needs OCR"
+        else:
+            reason = "no text extracted (blank pages)"
         meta = metadata.merge(from_manifest, meta_name)
-        return failed(path, doc_id, reason, "warning", country=meta.country, iso3=meta.iso3, year=meta.year, **common)
-    if share < MIN_LETTER_SHARE:
-        meta = metadata.merge(from_manifest, meta_name)
-        return failed(path, doc_id, f"garbled text layer ({share:.0%} letters); needs OCR", "warning",
+        return failed(path, doc_id, "; ".join([reason, *notes]), "warning", complete=complete,
                       country=meta.country, iso3=meta.iso3, year=meta.year, **common)
 
     paragraphs = clean.paragraphs(pages)
@@ -115,24 +162,33 @@ def ingest_file(path: str | Path, options: IngestOptions = IngestOptions(),
     doc_lang, _ = language.detect(body)
     meta = metadata.merge(from_manifest, meta_name,
                           lambda: metadata.from_title(pdf_meta.get("title", ""), first_page),
+                          lambda: metadata.from_front_matter([" ".join(ln.text for ln in p.lines) for p in pages[1:3]]),
                           lambda: metadata.from_body(body))
+    ocr_pages = ocred.pages if ocred else {}
     passages = []
     words = 0
     for index, win in enumerate(windows):
         n = len(WORD_RE.findall(win.text))
         words += n
+        read = ocr_pages.get(win.page)
         passages.append(Passage(
             passage_id=f"{doc_id}-{index:05d}", doc_id=doc_id, file=display_name(path), page=win.page,
             index=index, kind=win.kind, text=win.text, country=meta.country, iso3=meta.iso3, year=meta.year,
             language=doc_lang if win.kind in ("heading", "fragment") else language.passage_language(win.text, doc_lang),
-            words=n,
+            words=n, ocr=read is not None, ocr_confidence=round(read.confidence, 1) if read else None,
         ))
-    status, reason = "ok", "; ".join(notes)
-    if any(n.startswith(("time limit", "page limit")) or "partial" in n for n in notes):
-        status = "warning"
+    status = "ok" if complete else "warning"
     if not passages:
-        status, reason = "warning", "; ".join([*notes, "no text extracted"])
+        status, notes = "warning", [*notes, "no text extracted"]
     document = Document(doc_id=doc_id, file=display_name(path), country=meta.country, iso3=meta.iso3,
                         year=meta.year, language=doc_lang, passages=len(passages), words=words,
-                        status=status, reason=reason, metadata_source=meta.source, **common)
-    return IngestResult(document, passages)
+                        status=status, reason="; ".join(notes), metadata_source=meta.source,
+                        **_ocr_fields(ocred), **common)
+    return IngestResult(document, passages, complete=complete)
+
+
+def _ocr_fields(ocred: ocr.OcrResult | None) -> dict:
+    if not ocred or not ocred.pages:
+        return {}
+    return dict(ocr_engine=ocred.engine, ocr_language=ocred.language, ocr_pages=len(ocred.pages),
+                ocr_confidence=ocred.confidence)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import functools
 
+LANGUAGE_VERSION = "language.v1"
 MIN_PASSAGE_CHARS = 40
 
 

@@ -18,6 +18,7 @@ class Line:
     x0: float
     x1: float
     size: float  # font size (or line height when the engine gives no size)
+    rotated: bool = False  # set sideways, as margin notes are: not in the page's reading direction
 
     @property
     def height(self) -> float:
@@ -30,7 +31,7 @@ class Page:
     width: float
     height: float
     lines: list[Line]
-    has_images: bool = False
+    scanned: bool = False  # an image covers most of the page: a scan, OCR's to read
 
 
 class ReadError(Exception):

@@ -17,6 +17,8 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
+METADATA_VERSION = "metadata.v2"
+
 # English short names where pycountry's are formal or inverted ("Korea, Republic of").
 SHORT_NAMES = {
     "BOL": "Bolivia", "BRN": "Brunei", "COD": "DR Congo", "FSM": "Micronesia", "GBR": "United Kingdom",
@@ -126,15 +128,31 @@ def _plausible_year(value: int) -> bool:
     return 1990 <= value <= _dt.date.today().year + 1
 
 
+def _file_name_year(token: str) -> int | None:
+    """A year in a file-name token: "2021", "20210315" (YYYYMMDD), "04162018" (MMDDYYYY), or
+    one set against letters ("2005AnnualReport", "v2019"); never digits inside a longer number."""
+    m = re.fullmatch(r"((?:19|20)\d{2})(?:(\d{2})(\d{2}))?", token)
+    if m and (m.group(2) is None or (1 <= int(m.group(2)) <= 12 and 1 <= int(m.group(3)) <= 31)):
+        value = int(m.group(1))
+        return value if _plausible_year(value) else None
+    m = re.fullmatch(r"(\d{2})(\d{2})((?:19|20)\d{2})", token)
+    if m and 1 <= int(m.group(1)) <= 12 and 1 <= int(m.group(2)) <= 31:
+        value = int(m.group(3))
+        return value if _plausible_year(value) else None
+    for m in re.finditer(r"(?<!\d)((?:19|20)\d{2})(?!\d)", token):
+        if re.search(r"[^\W\d_]", token) and _plausible_year(int(m.group(1))):
+            return int(m.group(1))
+    return None
+
+
 def from_file_name(path: str | Path) -> Meta:
     """`UK_2011_x.pdf`, `20211001_Singapore_National ... .pdf`, `AUS_2016_en.pdf`."""
     stem = unicodedata.normalize("NFC", Path(path).stem)
     tokens = [t for t in re.split(r"[_\-\s.,()\[\]]+", stem) if t]
     year = None
     for tok in tokens:
-        m = re.fullmatch(r"((?:19|20)\d{2})(\d{4})?", tok)
-        if m and _plausible_year(int(m.group(1))):
-            year = int(m.group(1))
+        year = _file_name_year(tok)
+        if year:
             break
     iso3 = ""
     table = _name_table()
@@ -193,6 +211,26 @@ def from_title(title: str, first_page: str) -> Meta:
         year = first_year(text)
         if iso3 or year:
             return Meta(country_name(iso3) if iso3 else "", iso3, year, "title page")
+    return Meta()
+
+
+_MONTHS = (
+    "january|february|march|april|may|june|july|august|september|october|november|december|"
+    "janvier|février|fevrier|mars|avril|mai|juin|juillet|août|aout|septembre|octobre|novembre|décembre|decembre|"
+    "enero|febrero|marzo|abril|mayo|junio|julio|agosto|septiembre|setiembre|octubre|noviembre|diciembre|"
+    "janeiro|fevereiro|março|marco|maio|junho|julho|setembro|outubro|novembro|dezembro|"
+    "январ[ья]|феврал[ья]|марта?|апрел[ья]|ма[йя]|июн[ья]|июл[ья]|августа?|сентябр[ья]|октябр[ья]|ноябр[ья]|декабр[ья]"
+)
+_DATED_RE = re.compile(rf"\b(?:{_MONTHS})\.?,?\s+(?:\d{{1,2}},?\s+)?((?:19|20)\d{{2}})\b", re.IGNORECASE)
+
+
+def from_front_matter(pages: list[str]) -> Meta:
+    """The publication date strategies print inside the cover ("August 2017", "mayo de 2021",
+    "15 декабря 2017 г."): the first year set beside a month on pages 2-3."""
+    for text in pages:
+        for m in _DATED_RE.finditer(text.replace(" de ", " ")):
+            if _plausible_year(int(m.group(1))):
+                return Meta(year=int(m.group(1)), source="front matter")
     return Meta()
 
 

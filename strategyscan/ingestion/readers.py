@@ -6,6 +6,8 @@ never an engine's own exception.
 
 from __future__ import annotations
 
+import ctypes
+import math
 import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
@@ -16,6 +18,13 @@ from .clean import TEXT_LINE_PITCH
 from .lines import Line, Page, ReadError
 
 PDF_MAGIC = b"%PDF-"
+#: A page with less text than this and an image on it may be a scan (OCR decides on it).
+THIN_PAGE_CHARS = 40
+#: ... when an image covers at least this share of it.
+SCAN_COVER = 0.5
+#: Text whose baseline is turned from the page's reading direction by more than about 30 degrees
+#: (the sine of the angle) is set sideways.
+SIDEWAYS = 0.5
 
 
 class OpenDocument(Protocol):
@@ -99,6 +108,8 @@ class PdfiumDocument(_Opened):
         import pypdfium2.raw as pdfium_c
 
         self._c = pdfium_c
+        self._matrix = pdfium_c.FS_MATRIX()  # reused: one per character read costs more than the call
+        self._matrix_ref = ctypes.byref(self._matrix)
         try:
             self._pdf = pdfium.PdfDocument(str(self.path))
         except pdfium.PdfiumError as exc:
@@ -138,18 +149,31 @@ class PdfiumDocument(_Opened):
                     last = start + len(raw.rstrip()) - 1
                     l0, b0, r0, t0 = textpage.get_charbox(first)
                     l1, b1, r1, t1 = textpage.get_charbox(last)
-                    size = self._c.FPDFText_GetFontSize(textpage.raw, first) or (t0 - b0)
+                    size, rotated = self._glyph(textpage, first, t0 - b0)
                     top, bottom = height - max(t0, t1), height - min(b0, b1)
                     x0, x1 = min(l0, l1), max(r0, r1)
                 else:  # odd encodings: fall back to line order without geometry
                     top, bottom, x0, x1, size = len(lines) * 12.0, len(lines) * 12.0 + 10, 0.0, width, 10.0
-                lines.append(Line(number, stripped, top, bottom, x0, x1, size))
+                    rotated = False
+                lines.append(Line(number, stripped, top, bottom, x0, x1, size, rotated))
         finally:
             textpage.close()
-        has_images = False
-        if not lines:
-            has_images = any(True for _ in page.get_objects(filter=(self._c.FPDF_PAGEOBJ_IMAGE,), max_depth=2))
-        return Page(number, width, height, lines, has_images)
+        scanned = False
+        if sum(len(ln.text) for ln in lines) < THIN_PAGE_CHARS:  # a scan may carry a stamp or a page number
+            boxes = (obj.get_bounds() for obj in page.get_objects(filter=(self._c.FPDF_PAGEOBJ_IMAGE,), max_depth=2))
+            scanned = any((r - l) * (t - b) >= SCAN_COVER * width * height for l, b, r, t in boxes)
+        return Page(number, width, height, lines, scanned)
+
+    def _glyph(self, textpage, index: int, fallback: float) -> tuple[float, bool]:
+        """(size, set sideways) of a character, from its text matrix: many PDFs set every font
+        at size 1 and scale it, which the size alone does not show; and the baseline's direction
+        tells margin text turned 90 degrees from italics, which are sheared, not turned."""
+        size = self._c.FPDFText_GetFontSize(textpage.raw, index)
+        matrix = self._matrix
+        if not self._c.FPDFText_GetMatrix(textpage.raw, index, self._matrix_ref):
+            return size or fallback, False
+        sideways = abs(math.sin(math.atan2(matrix.b, matrix.a))) > SIDEWAYS
+        return (size * math.hypot(matrix.c, matrix.d)) or fallback, sideways
 
     def close(self) -> None:
         self._pdf.close()
@@ -196,12 +220,17 @@ class PlumberDocument(_Opened):
                 text = row["text"].replace("(cid:127)", "\u2022").strip()
                 if not text:
                     continue
-                size = max((c.get("size", 0.0) for c in row.get("chars", [])[:3]), default=0.0)
+                chars = row.get("chars", [])
+                size = max((c.get("size", 0.0) for c in chars[:3]), default=0.0)
+                rotated = bool(chars) and not chars[0].get("upright", True)
                 lines.append(
                     Line(index + 1, text, row["top"], row["bottom"], row["x0"], row["x1"],
-                         size or row["bottom"] - row["top"])
+                         size or row["bottom"] - row["top"], rotated)
                 )
-            yield Page(index + 1, float(page.width), float(page.height), lines, bool(page.images))
+            area = float(page.width) * float(page.height)
+            scanned = any((im["x1"] - im["x0"]) * (im["bottom"] - im["top"]) >= SCAN_COVER * area
+                          for im in page.images)
+            yield Page(index + 1, float(page.width), float(page.height), lines, scanned)
             page.flush_cache()
 
     def close(self) -> None:

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 
 from .clean import Paragraph
 
+SEGMENT_VERSION = "segment.v1"
 MAX_SENTENCES = 3
 MAX_WORDS = 120
 MIN_WORDS = 6
