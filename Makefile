@@ -4,7 +4,7 @@ PY     := $(VENV)/bin/python
 BIN    := $(VENV)/bin
 OUT    ?= out/sample
 
-.PHONY: install install-ocr run demo test model select samples bench bench-ingest bench-wild bench-tag bench-run learning-curve clean
+.PHONY: install install-ocr run demo test model select samples bench bench-ingest bench-wild bench-ocr bench-tag bench-run learning-curve clean
 
 $(VENV)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -40,10 +40,14 @@ select: install
 samples: install
 	$(PY) corpora/sample_sources/make_samples.py
 
-bench: bench-ingest bench-wild bench-tag bench-run
+bench: bench-ingest bench-wild bench-ocr bench-tag bench-run
 
 bench-ingest: install
 	$(PY) bench/ingest.py
+
+## OCR accuracy and seconds per page (needs make install-ocr and the language data)
+bench-ocr: install
+	$(PY) bench/ocr.py
 
 ## ingest on real government PDFs (../shared/corpora/pdfs/wild) against pdftotext
 bench-wild: install
