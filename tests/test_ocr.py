@@ -62,3 +62,13 @@ def test_ocr_runs_in_the_worker_pool_and_its_fields_reach_the_tables(bad_dir, oc
     passages = out.passages
     assert passages["ocr"].dtype == bool
     assert passages.groupby("doc_id")["ocr"].all().sum() == 1
+
+
+def test_an_ocr_failure_is_a_note_not_a_crash(bad_dir, ocr_engine, monkeypatch):
+    def broken(*args, **kwargs):
+        raise RuntimeError("renderer gave up")
+
+    monkeypatch.setattr(ocr, "ocr_document", broken)
+    result = ingest_file(bad_dir / "image_only_scan.pdf")
+    assert result.document.status == "warning" and "OCR failed (RuntimeError): 2 page(s) not read" in result.document.reason
+    assert not result.complete and result.passages == []

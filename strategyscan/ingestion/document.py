@@ -104,8 +104,12 @@ def _read_unreadable(path: Path, pages: list[Page], page_count: int, options: In
         notes.append(f"{len(numbers)} page(s) without a usable text layer not read (OCR off)")
         result = ocr.OcrResult({}, complete=False)
     else:
-        result = ocr.ocr_document(path, numbers, _text_language(pages, set(numbers)), deadline,
-                                  options.ocr_max_pages)
+        try:
+            result = ocr.ocr_document(path, numbers, _text_language(pages, set(numbers)), deadline,
+                                      options.ocr_max_pages)
+        except Exception as exc:  # a page the renderer or engine cannot take: the text layer still counts
+            result = ocr.OcrResult({}, notes=[f"OCR failed ({type(exc).__name__}): {len(numbers)} page(s) not read"],
+                                   complete=False)
         notes.extend(result.notes)
     for i, page in enumerate(pages):
         if page.number in result.pages:
