@@ -324,7 +324,7 @@ def _table_run(bands: list[list[Line]], start: int) -> tuple[int, list[str]]:
     rows, members = [start], [start]
     for j in range(start + 1, len(bands)):
         band, prev = bands[j], bands[members[-1]]
-        if band[0].top - prev[-1].bottom > 2.5 * max(prev[0].height, 1.0):
+        if band[0].top - max(ln.bottom for ln in prev) > 2.5 * max(prev[0].height, 1.0):
             break
         cols = [column(ln.x0) for ln in band]
         if any(c is None for c in cols):
