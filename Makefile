@@ -14,7 +14,7 @@ $(VENV)/.installed: pyproject.toml
 
 install: $(VENV)/.installed
 
-## OCR for scanned PDFs (tesserocr; the language data: apt-get install tesseract-ocr-eng ...)
+## OCR for scanned PDFs (tesserocr, pytesseract; the language data: apt-get install tesseract-ocr-eng ...)
 install-ocr: install
 	$(PY) -m pip install --quiet -e '.[ocr]'
 

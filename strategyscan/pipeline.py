@@ -34,15 +34,15 @@ DOCUMENT_ORDER = ["doc_id", "file", "country", "iso3", "year", "language", "page
                   "status", "reason", "title", "metadata_source", "ocr_engine", "ocr_language", "ocr_pages",
                   "ocr_confidence"]
 _INT_COLUMNS = {"year", "page", "index", "words"}
-_PASSAGE_TYPES = {"ocr": "bool", "ocr_confidence": "float64"}
+#: pandas dtypes of the passage columns that are not text
+_PASSAGE_TYPES = {**{c: "Int64" for c in _INT_COLUMNS}, "ocr": "bool", "ocr_confidence": "float64"}
 
 
 def _passage_schema():
     import pyarrow as pa
 
-    arrow = {"bool": pa.bool_(), "float64": pa.float64()}
-    return pa.schema([(n, pa.int64() if n in _INT_COLUMNS else arrow.get(_PASSAGE_TYPES.get(n, ""), pa.string()))
-                      for n in PASSAGE_ORDER])
+    arrow = {"Int64": pa.int64(), "bool": pa.bool_(), "float64": pa.float64()}
+    return pa.schema([(n, arrow.get(_PASSAGE_TYPES.get(n, ""), pa.string())) for n in PASSAGE_ORDER])
 
 
 @contextlib.contextmanager
@@ -174,8 +174,7 @@ def ingest(sources: list[str | os.PathLike], out: str | os.PathLike | None = Non
     frame = pd.DataFrame([d.row() for d in documents], columns=DOCUMENT_ORDER)
     frame["year"] = frame["year"].astype("Int64")
     if out_dir is None:
-        passages = pd.DataFrame(kept, columns=PASSAGE_ORDER).astype(
-            {**{c: "Int64" for c in _INT_COLUMNS}, **_PASSAGE_TYPES})
+        passages = pd.DataFrame(kept, columns=PASSAGE_ORDER).astype(_PASSAGE_TYPES)
         return IngestOutput(frame, None, None, None, reused, passages)
     return IngestOutput(frame, out_dir / "passages.csv", out_dir / "passages.parquet",
                         write_csv(out_dir / "documents.csv", frame), reused)

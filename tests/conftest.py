@@ -1,5 +1,6 @@
-"""Shared fixtures. Tests that need ../shared skip where it is absent (a user's fresh clone);
-with STRATEGYSCAN_REQUIRE_SHARED=1 (set by .ci/run) a missing ../shared fails them instead."""
+"""Shared fixtures. Tests that need ../shared, OCR or pdftotext skip where they are absent (a
+user's fresh clone); with STRATEGYSCAN_REQUIRE_SHARED=1 and STRATEGYSCAN_REQUIRE_OCR=1 (set by
+.ci/run, which installs them) they fail instead."""
 
 from __future__ import annotations
 
@@ -10,16 +11,19 @@ import pytest
 
 from strategyscan.paths import shared_dir
 
-REQUIRE_SHARED = os.environ.get("STRATEGYSCAN_REQUIRE_SHARED") == "1"
+
+def missing(message: str, required: str) -> None:
+    """Skip a test whose prerequisite is absent, or fail it where the environment variable
+    `required` is 1 (.ci/run sets them after installing what CI needs)."""
+    if os.environ.get(required) == "1":
+        pytest.fail(f"{message} ({required}=1)")
+    pytest.skip(message)
 
 
 def need_shared(*parts: str) -> Path:
     path = shared_dir().joinpath(*parts)
     if not path.exists():
-        message = f"{path} is absent: this test reads ../shared beside the repository"
-        if REQUIRE_SHARED:
-            pytest.fail(message + " (STRATEGYSCAN_REQUIRE_SHARED=1)")
-        pytest.skip(message)
+        missing(f"{path} is absent: this test reads ../shared beside the repository", "STRATEGYSCAN_REQUIRE_SHARED")
     return path
 
 
@@ -71,9 +75,6 @@ def make_pdf():
     return build
 
 
-REQUIRE_OCR = os.environ.get("STRATEGYSCAN_REQUIRE_OCR") == "1"
-
-
 @pytest.fixture
 def ocr_engine():
     """The installed OCR engine; skips where there is none (fails under STRATEGYSCAN_REQUIRE_OCR=1,
@@ -82,10 +83,7 @@ def ocr_engine():
 
     found = ocr.engine()
     if found is None:
-        message = f"no OCR engine installed: {ocr.INSTALL_HINT}"
-        if REQUIRE_OCR:
-            pytest.fail(message + " (STRATEGYSCAN_REQUIRE_OCR=1)")
-        pytest.skip(message)
+        missing(f"no OCR engine installed: {ocr.INSTALL_HINT}", "STRATEGYSCAN_REQUIRE_OCR")
     return found
 
 
@@ -101,8 +99,5 @@ def pdftotext() -> str:
 
     exe = shutil.which("pdftotext")
     if exe is None:
-        message = "pdftotext is absent (apt-get install poppler-utils)"
-        if REQUIRE_SHARED:
-            pytest.fail(message)
-        pytest.skip(message)
+        missing("pdftotext is absent (apt-get install poppler-utils)", "STRATEGYSCAN_REQUIRE_SHARED")
     return exe

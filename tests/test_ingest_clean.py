@@ -163,10 +163,10 @@ def test_a_drop_cap_is_given_back_to_its_word():
 
 
 def test_letter_spaced_display_type_is_read_as_words():
-    body = ["N A T I O N A L C Y B E R S T R A T E G Y", "", "C O M P U T E R S E C U R I T Y", "",
-            "The national strategy sets out how computer security and cyber resilience", "will be built.", *BODY]
+    body = ["T R U S T E D D I G I T A L S E R V I C E S", "", "R E S I L I E N T N E T W O R K S", "",
+            "The plan sets out how trusted digital services and resilient networks will", "be built.", *BODY]
     out = texts([page(1, body, header=None, footer=None)])
-    assert out[:2] == ["NATIONAL CYBER STRATEGY", "COMPUTER SECURITY"]
+    assert out[:2] == ["TRUSTED DIGITAL SERVICES", "RESILIENT NETWORKS"]
 
 
 def test_table_rows_are_kept_apart_from_the_prose():

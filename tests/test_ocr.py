@@ -72,3 +72,25 @@ def test_an_ocr_failure_is_a_note_not_a_crash(bad_dir, ocr_engine, monkeypatch):
     result = ingest_file(bad_dir / "image_only_scan.pdf")
     assert result.document.status == "warning" and "OCR failed (RuntimeError): 2 page(s) not read" in result.document.reason
     assert not result.complete and result.passages == []
+
+
+def test_the_tesseract_binary_reads_as_the_bundled_library_does(bad_dir, ocr_engine):
+    """pytesseract, the fallback where the tesserocr wheel cannot be had, gives the same page."""
+    import shutil
+
+    import pypdfium2 as pdfium
+
+    from conftest import missing
+
+    try:
+        fallback = ocr.PytesseractEngine()
+    except Exception as exc:  # pytesseract not installed, or no tesseract binary
+        missing(f"pytesseract or the tesseract binary is absent ({exc}); shutil finds {shutil.which('tesseract')}",
+                "STRATEGYSCAN_REQUIRE_OCR")
+    pdf = pdfium.PdfDocument(str(bad_dir / "image_only_scan.pdf"))
+    page = pdf[0]
+    width, height = page.get_size()
+    image = ocr.render(page)
+    ours, theirs = (ocr.read_page(e, image, 1, width, height, "eng").page for e in (ocr_engine, fallback))
+    assert all(0 <= ln.x0 < ln.x1 <= width for ln in theirs.lines)
+    assert ocr.word_accuracy(" ".join(ln.text for ln in ours.lines), " ".join(ln.text for ln in theirs.lines)) >= 0.97

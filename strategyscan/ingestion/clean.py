@@ -63,21 +63,22 @@ def normalise(text: str) -> str:
 
 
 def unspace(text: str, vocabulary: set[str]) -> str:
-    """Letter-spaced display type ("C O M P U T E R S E C U R I T Y", "2 0 0 5 a n n u a l")
+    """Letter-spaced display type ("R E S I L I E N T N E T W O R K S", "2 0 2 1 r e p o r t")
     back into words: a line of single letters, split where the document's own words say
-    ("COMPUTER SECURITY")."""
+    ("RESILIENT NETWORKS")."""
     if len(text) < 7 or not _SPACED_RE.match(text):
         return text
     return _word_break(text.replace(" ", ""), vocabulary)
 
 
 def _word_break(letters: str, vocabulary: set[str]) -> str:
-    """The split of `letters` into the fewest words of `vocabulary`; the letters whole if none."""
+    """The split of `letters` into the fewest words of `vocabulary` (two letters or more: the
+    spaced lines themselves put single letters there); the letters whole if none."""
     lower = letters.lower()
     best: list[list[int] | None] = [[]] + [None] * len(lower)
     for end in range(1, len(lower) + 1):
         for start in range(max(0, end - 24), end):
-            if best[start] is not None and lower[start:end] in vocabulary and (
+            if best[start] is not None and end - start > 1 and lower[start:end] in vocabulary and (
                     best[end] is None or len(best[start]) + 1 < len(best[end])):
                 best[end] = [*best[start], end]
     cuts = best[-1]
@@ -481,16 +482,15 @@ def paragraphs(pages: list[Page]) -> list[Paragraph]:
     toc = find_toc(kept)
     kept = [ln for ln in kept if id(ln) not in toc]
     kept_ids = {id(ln) for ln in kept}
-    footnotes = _footnotes([ln for ln in all_lines if id(ln) in notes])
-    tables: list[Paragraph] = []
+    apart: list[Paragraph] = []  # table rows and footnotes: passages of their own, after each page's text
     for page in pages:
         rows, used = find_tables([ln for ln in page.lines if id(ln) in kept_ids]) if page.height else ([], set())
-        tables += [Paragraph(page.number, "table_row", row.replace("\u00ad", "")) for row in rows]
+        apart += [Paragraph(page.number, "table_row", row.replace("\u00ad", "")) for row in rows]
         kept_ids -= used
+    apart += _footnotes([ln for ln in all_lines if id(ln) in notes])
     kept = [ln for ln in kept if id(ln) in kept_ids]
-    footnotes = tables + footnotes
     if not kept:
-        return footnotes
+        return apart
     geometry = any(page.height for page in pages)
     pitch = _pitch(kept) if geometry else TEXT_LINE_PITCH
     right = _column_right(kept)
@@ -520,7 +520,7 @@ def paragraphs(pages: list[Page]) -> list[Paragraph]:
             current.append(cur)
     flush()
     # each page's tables and notes follow its text (a stable sort: paragraphs come in page order)
-    return sorted(out + footnotes, key=lambda p: (p.page, p.kind in ("table_row", "footnote")))
+    return sorted(out + apart, key=lambda p: (p.page, p.kind in ("table_row", "footnote")))
 
 
 def _footnotes(lines: list[Line]) -> list[Paragraph]:

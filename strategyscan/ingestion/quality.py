@@ -90,12 +90,13 @@ def pdftotext_pages(pdf: str | Path, exe: str = "pdftotext") -> list[str]:
     return [re.sub(r"(\w)[-\u00ad]\n\s*([a-z])", r"\1\2", page) for page in text.split("\f")]
 
 
+# The measure's own patterns, not the cleaner's: a rule must not judge itself.
 _PRIVATE_USE = re.compile("[\ue000-\uf8ff]")
 _DOT_LEADERS = re.compile(r"(?:\.\s?){5,}|(?:\u2026\s?){2,}")
 
 
 def _segments(line: str) -> list[str]:
-    """Layout-mode lines hold several columns apart by runs of spaces: each is its own text."""
+    """A line may hold several columns apart by runs of spaces: each is its own text."""
     return [" ".join(part.split()) for part in re.split(r"\s{3,}", line) if part.strip()]
 
 
