@@ -28,13 +28,19 @@ demo: run
 test: install
 	$(PY) -m pytest -q
 
-## rebuild the shipped model: hand-written + real-sentence corpora, settings from corpora/model_params.json
+OTHER_LANGUAGES = fr es pt ru
+
+## rebuild the shipped models: hand-written + real-sentence corpora, settings from corpora/model_params*.json;
+## English in models/default, each other language in models/default/LANG
 model: install
 	$(BIN)/strategyscan train --out models/default --score-heldout
+	for lang in $(OTHER_LANGUAGES); do \
+		$(BIN)/strategyscan train --language $$lang --out models/default/$$lang --score-heldout || exit 1; done
 
-## choose the model's settings by document-grouped CV on train documents (writes corpora/model_params.json)
+## choose the models' settings by document-grouped CV on train documents (writes corpora/model_params*.json)
 select: install
 	$(PY) -m strategyscan.classification.selection
+	for lang in $(OTHER_LANGUAGES); do $(PY) -m strategyscan.classification.selection --language $$lang || exit 1; done
 
 ## regenerate the sample PDFs from their text
 samples: install

@@ -21,15 +21,20 @@ from common import shared_dir, timed
 _LOAD = "from strategyscan.classification.persistence import {0}; {0}()"
 
 
-def passages(n: int) -> list[str]:
+def passages(n: int) -> tuple[list[str], dict[str, list[str]]]:
+    """`n` English passages, and the passages in each other language the shipped models cover."""
     texts = shared_dir() / "corpora" / "ncss" / "texts"
+    others: dict[str, list[str]] = {}
     if texts.is_dir():
         import strategyscan as ss
 
         with tempfile.TemporaryDirectory() as tmp:
             frame = ss.ingest([texts], tmp).passages
-        pool = frame.loc[frame["kind"].isin(["body", "list_item"]), "text"].tolist()
-        source = f"{len(pool)} body passages ingested from {texts}"
+        frame = frame[frame["kind"].isin(["body", "list_item"])]
+        pool = frame.loc[frame["language"] == "en", "text"].tolist()
+        others = {lang: group["text"].tolist() for lang, group in frame.groupby("language")
+                  if lang in ("fr", "es", "pt", "ru")}
+        source = f"{len(pool)} English body passages ingested from {texts}"
     else:
         from strategyscan.classification import read_labelled, shipped_corpus_files
 
@@ -37,7 +42,7 @@ def passages(n: int) -> list[str]:
         source = "the shipped labelled corpus (../shared absent)"
     out = (pool * (n // len(pool) + 1))[:n]
     print(f"{n} passages from {source}; mean {sum(len(t.split()) for t in out) / n:.0f} words")
-    return out
+    return out, others
 
 
 def main() -> None:
@@ -52,7 +57,7 @@ def main() -> None:
     from strategyscan.classification.tag import cached_model, tag_frame
     from strategyscan.paths import DEFAULT_MODEL
 
-    texts = passages(args.passages)
+    texts, others = passages(args.passages)
     for name, what in (("load_model", "estimator (skops + scikit-learn)"), ("load_tagger", "linear scorer")):
         secs, rss = timed([sys.executable, "-c", _LOAD.format(name)])
         print(f"fresh process that loads the {what}: {secs:.2f} s, peak RSS {rss} MiB")
@@ -68,6 +73,16 @@ def main() -> None:
         tag_frame(frame, workers=workers)
         secs = time.perf_counter() - start
         print(f"tag_frame (scorer), {workers} worker(s):          {secs:6.2f} s  {len(texts) / secs:8.0f} passages/s")
+    for lang, group in others.items():  # the first call loads that language's lemma table
+        frame = pd.DataFrame({"text": group, "language": lang})
+        start = time.perf_counter()
+        tag_frame(frame)
+        first = time.perf_counter() - start
+        start = time.perf_counter()
+        tag_frame(frame)
+        secs = time.perf_counter() - start
+        print(f"tag_frame, {len(group)} {lang} passages, 1 worker: {len(group) / secs:8.0f} passages/s "
+              f"(first call, loading the language's tables: {first:.2f} s)")
 
     corpus = base_corpus()
     start = time.perf_counter()

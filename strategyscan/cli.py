@@ -30,6 +30,13 @@ ManifestOpt = Annotated[Optional[Path], typer.Option("--manifest", help="CSV wit
 ExecutorOpt = Annotated[str, typer.Option("--executor", help="local (processes) or dask")]
 SchedulerOpt = Annotated[Optional[str], typer.Option("--scheduler", help="Dask scheduler address")]
 ModelOpt = Annotated[Optional[Path], typer.Option("--model", help="Model folder (default: the shipped model)")]
+LanguagesOpt = Annotated[Optional[str], typer.Option(
+    "--languages", help="Count only passages in these languages, e.g. en,fr (default: every language a model "
+                        "covers; passages in other languages are never counted)")]
+
+
+def _codes(languages: str | None) -> list[str] | None:
+    return None if languages is None else [c.strip() for c in languages.split(",")]
 
 
 def user_errors(fn):
@@ -174,12 +181,17 @@ def train(labelled: Annotated[Optional[list[Path]], typer.Argument(
           folds: Annotated[int, typer.Option(help="Cross-validation folds (grouped by document)")] = 5,
           score_heldout: Annotated[bool, typer.Option(
               "--score-heldout", help="Score the model once on the held-out documents' test set and record it "
-                                      "in the card (what `make model` does for the shipped model)")] = False) -> None:
+                                      "in the card (what `make model` does for the shipped model)")] = False,
+          language: Annotated[str, typer.Option(
+              "--language", help="The language of the model (en, fr, es, pt, ru): its shipped corpora are added. "
+                                 "Put a non-English model in the subfolder named by its code of the model folder "
+                                 "tagging uses, e.g. --out models/mine/fr")] = "en") -> None:
     """Train a model on LABELLED plus the shipped corpora and write a model folder."""
     from .classification.building import build
 
     result = build(list(labelled or []), out, base=not no_base, real=not no_real, texts=texts, params=params,
-                   folds=folds, heldout=score_heldout, say=lambda msg: err_console.print(msg, highlight=False))
+                   folds=folds, heldout=score_heldout, language=language,
+                   say=lambda msg: err_console.print(msg, highlight=False))
     measured_on = result.card["cross_validation"]["measured_on"]
     _print_report(result.cv, title=f"grouped cross-validation ({folds} folds, {measured_on}), "
                                    f"model {result.card['model_id']}")
@@ -197,15 +209,15 @@ def suggest(sources: Annotated[list[Path], typer.Argument(
             labelled: Annotated[Optional[list[Path]], typer.Option(
                 "--labelled", help="Passages already labelled (CSV text,labels): not suggested again")] = None,
             include_headings: Annotated[bool, typer.Option("--include-headings")] = False,
-            include_non_english: Annotated[bool, typer.Option("--include-non-english")] = False,
+            language: Annotated[str, typer.Option(
+                "--language", help="Suggest passages in this language, scored by its model (default en)")] = "en",
             texts: TextsOpt = None) -> None:
     """The passages whose labels would teach the model most: OUT (CSV) with an empty-until-labelled
     `labels` column ('?' = not labelled yet) for `strategyscan train`."""
     from .classification.suggest import SuggestOptions
     from .classification.suggest import suggest as suggest_fn
 
-    options = SuggestOptions(n=n, label=label, include_headings=include_headings,
-                             include_non_english=include_non_english)
+    options = SuggestOptions(n=n, label=label, include_headings=include_headings, language=language)
     table = suggest_fn(sources, out, options=options, model=model, labelled=list(labelled or []), texts=texts)
     docs = table["file"].nunique() if "file" in table.columns else 0
     out_console.print(f"wrote {len(table)} passages from {docs} document(s) to {out}: fill in 'labels' "
@@ -231,12 +243,14 @@ def evaluate(labelled: Annotated[Optional[Path], typer.Argument(help="CSV with t
                  "--evalset", help="Instead of a CSV: the shipped real-text test set 'test' (passages of held-out "
                                    "documents), resolved against the strategy texts")] = None,
              texts: TextsOpt = None,
+             language: Annotated[str, typer.Option(
+                 "--language", help="Which of the model folder's languages to score (default en)")] = "en",
              as_json: Annotated[bool, typer.Option("--json", help="Machine-readable output")] = False) -> None:
     """Per-label precision, recall, F1, kappa, label confusion and, on completely labelled
     documents, true vs predicted share per category."""
     from .classification.building import assess_model
 
-    result = assess_model(labelled, evalset, model=model, texts=texts)
+    result = assess_model(labelled, evalset, model=model, texts=texts, language=language)
     if as_json:
         print(json.dumps(result.to_dict(), indent=2))
         return
@@ -285,13 +299,16 @@ def compare(tags: Annotated[Path, typer.Argument(help="tags.csv from 'strategysc
             by: ByOpt = "country",
             latest: Annotated[bool, typer.Option("--latest", help="Each country's most recent document only")] = False,
             evidence: Annotated[int, typer.Option(help="Evidence passages per group and category")] = 5,
-            include_non_english: Annotated[bool, typer.Option("--include-non-english")] = False,
-            include_headings: Annotated[bool, typer.Option("--include-headings")] = False) -> None:
+            languages: LanguagesOpt = None,
+            include_headings: Annotated[bool, typer.Option("--include-headings")] = False,
+            model: Annotated[Optional[Path], typer.Option(
+                "--model", help="The model folder the tags came from, for its measured quality in the report "
+                                "(default: the shipped model)")] = None) -> None:
     """Per-country emphasis with intervals, evidence passages and an HTML report."""
     from . import pipeline
 
-    result = pipeline.compare(tags, out, by=by, latest=latest, evidence=evidence,
-                              include_non_english=include_non_english, include_headings=include_headings)
+    result = pipeline.compare(tags, out, by=by, latest=latest, evidence=evidence, languages=_codes(languages),
+                              include_headings=include_headings, model=model)
     _comparison_summary(result.table, out)
 
 
@@ -314,7 +331,8 @@ def _comparison_summary(table, out: Path) -> None:
 @app.command()
 @user_errors
 def run(sources: Sources, out: OutDir, model: ModelOpt = None, by: ByOpt = "country",
-        latest: Annotated[bool, typer.Option("--latest")] = False, engine: Engine = "pypdfium2",
+        latest: Annotated[bool, typer.Option("--latest")] = False, languages: LanguagesOpt = None,
+        engine: Engine = "pypdfium2",
         manifest: ManifestOpt = None, workers: Workers = 0, executor: ExecutorOpt = "local",
         scheduler: SchedulerOpt = None, ocr: OcrOpt = True,
         strict: Annotated[bool, typer.Option(help="Exit non-zero if any file is an error")] = False,
@@ -323,7 +341,8 @@ def run(sources: Sources, out: OutDir, model: ModelOpt = None, by: ByOpt = "coun
     from . import pipeline
 
     with _Bars(not quiet) as bars:
-        result = pipeline.run(sources, out, model=model, by=by, latest=latest, engine=engine, manifest=manifest,
+        result = pipeline.run(sources, out, model=model, by=by, latest=latest, languages=_codes(languages),
+                              engine=engine, manifest=manifest,
                               ocr=ocr, workers=workers, executor=executor, scheduler=scheduler, progress=bars)
     if not quiet:
         _document_summary(result.ingest.documents, out, out_console)

@@ -203,16 +203,16 @@ def _text_key(texts: pd.Series) -> pd.Series:
     return texts.map(lambda t: hashlib.sha1(str(t).encode()).hexdigest()[:16])
 
 
-def _previous_tags(out_dir: Path, model_id: str, columns: list[str]) -> pd.DataFrame | None:
-    """Tags an earlier run wrote with the same model, keyed by passage id and text hash."""
+def _previous_tags(out_dir: Path, model_ids: set[str], columns: list[str]) -> pd.DataFrame | None:
+    """Tags an earlier run wrote with the same models, keyed by passage id and text hash."""
     path = out_dir / "tags.parquet"
     try:
         if not path.is_file() or not {"passage_id", "model_id", "text", *columns} <= set(table_columns(path)):
             return None
         parts = []
-        for batch in iter_batches(path, columns=["passage_id", "model_id", "text", *columns]):
-            batch = batch[batch["model_id"] == model_id]
-            parts.append(batch.assign(_key=_text_key(batch["text"])).drop(columns=["text", "model_id"]))
+        for batch in iter_batches(path, columns=["passage_id", "text", *columns]):
+            batch = batch[batch["model_id"].isin(model_ids)]
+            parts.append(batch.assign(_key=_text_key(batch["text"])).drop(columns=["text"]))
         prev = pd.concat(parts, ignore_index=True) if parts else None
     except Exception:  # an unreadable earlier output only means re-tagging
         return None
@@ -223,22 +223,24 @@ def tag(inputs: list[str | os.PathLike] | str | os.PathLike | pd.DataFrame, out:
         *, model: str | os.PathLike | None = None, workers: int = 0, executor: str = "local",
         scheduler: str | None = None, progress: Progress | None = None, **ingest_options) -> TagOutput:
     """Tag a passages table (CSV/Parquet/DataFrame with a `text` column) or documents (ingested
-    first). Every input column is carried through; `p_<label>`, `labels`, `model_id` are added."""
-    from .classification.persistence import load_card
+    first). Every input column is carried through; `p_<label>`, `labels`, `model_id` are added:
+    each passage is scored by the model for its language, and one in a language no model covers
+    keeps empty probabilities and no model id."""
+    from .classification.persistence import load_model_set
     from .classification.tag import probability_columns
 
     check_executor(executor, workers, scheduler)
     out_dir = ensure_writable_dir(out) if out is not None else None
-    card = load_card(model)
+    models = load_model_set(model)
     with tempfile.TemporaryDirectory(prefix="strategyscan-") as tmp:
         source = _tag_source(inputs, out_dir or Path(tmp), workers, executor, scheduler, progress, ingest_options)
         columns = list(source.columns) if isinstance(source, pd.DataFrame) else table_columns(source)
         if "text" not in columns:
             raise ValueError(f"{inputs if not isinstance(inputs, pd.DataFrame) else 'the table'} has no 'text' "
                              f"column; columns are: {', '.join(columns)}")
-        labels = card["labels"]
-        added = [*probability_columns(labels), "labels"]
-        prev = _previous_tags(out_dir, card["model_id"], added) if out_dir and "passage_id" in columns else None
+        labels = models.labels
+        added = [*probability_columns(labels), "labels", "model_id"]
+        prev = _previous_tags(out_dir, models.model_ids, added) if out_dir and "passage_id" in columns else None
         total = len(source) if isinstance(source, pd.DataFrame) else None
         sink = TableSink(out_dir / "tags.csv", out_dir / "tags.parquet") if out_dir else None
         kept: list[pd.DataFrame] = []
@@ -250,7 +252,6 @@ def tag(inputs: list[str | os.PathLike] | str | os.PathLike | pd.DataFrame, out:
                 batch = batch.reset_index(drop=True)
                 tagged = _tag_batch(batch, prev, added, model, pool)
                 reused += int(tagged.pop("_reused").sum())
-                tagged["model_id"] = card["model_id"]
                 counts.update(lab for ls in tagged["labels"] for lab in ls.split("|") if lab)
                 rows += len(tagged)
                 if sink:
@@ -261,7 +262,7 @@ def tag(inputs: list[str | os.PathLike] | str | os.PathLike | pd.DataFrame, out:
                     progress("tag", rows, total or rows)
     frame = pd.concat(kept, ignore_index=True) if kept else None
     return TagOutput(out_dir / "tags.csv" if out_dir else None, out_dir / "tags.parquet" if out_dir else None,
-                     card["model_id"], rows, {lab: counts[lab] for lab in labels}, reused, frame)
+                     models.model_id, rows, {lab: counts[lab] for lab in labels}, reused, frame)
 
 
 def is_table(inputs: list[str | os.PathLike]) -> bool:
@@ -300,8 +301,9 @@ def _tag_batch(batch: pd.DataFrame, prev: pd.DataFrame | None, added: list[str],
         for col in added:
             out.loc[~hit, col] = fresh[col].to_numpy()
     out["_reused"] = hit.to_numpy()
-    for col in added[:-1]:
-        out[col] = out[col].astype(float)
+    for col in added:
+        if col.startswith("p_"):
+            out[col] = out[col].astype(float)
     return out
 
 
@@ -318,8 +320,9 @@ class CompareOutput:
 
 
 def compare(tags: pd.DataFrame | str | os.PathLike, out: str | os.PathLike | None = None, *,
-            by: str = "country", latest: bool = False, evidence: int = 5, include_non_english: bool = False,
-            include_headings: bool = False, report: bool = True) -> CompareOutput:
+            by: str = "country", latest: bool = False, evidence: int = 5,
+            languages: list[str] | tuple[str, ...] | None = None, include_headings: bool = False,
+            report: bool = True, model: str | os.PathLike | None = None) -> CompareOutput:
     """Per-group emphasis tables, evidence passages and (with `out`) CSVs, PNGs and report.html.
 
     A tags file is read in batches, without its text column; texts are fetched only for the
@@ -329,23 +332,17 @@ def compare(tags: pd.DataFrame | str | os.PathLike, out: str | os.PathLike | Non
     from .comparison import CompareError, CompareOptions, long_form
     from .comparison.aggregate import aggregate, labels_of, latest_documents
 
-    options = CompareOptions(by=by, latest=latest, include_non_english=include_non_english,
+    options = CompareOptions(by=by, latest=latest, languages=tuple(languages) if languages is not None else None,
                              include_headings=include_headings, evidence=evidence)
     columns = list(tags.columns) if isinstance(tags, pd.DataFrame) else table_columns(tags)
     labels = labels_of(pd.DataFrame(columns=columns))
     wanted = [c for c in columns if c != "text"] if not isinstance(tags, pd.DataFrame) else None
 
-    def batches():
-        for batch in iter_batches(tags, columns=wanted):
-            for lab in labels:
-                batch[f"p_{lab}"] = pd.to_numeric(batch[f"p_{lab}"], errors="coerce").fillna(0.0)
-            yield batch
-
     keep = None
     if latest:
         keep = latest_documents(iter_batches(tags, columns=[c for c in ("country", "doc_id", "year", "file",
                                                                         "labels") if c in columns]))
-    agg = aggregate(batches(), labels, options, keep)
+    agg = aggregate(iter_batches(tags, columns=wanted), labels, options, keep)
     if not agg.parts:
         raise CompareError("the tags table has no passages to compare")
     table = agg.table()
@@ -368,8 +365,21 @@ def compare(tags: pd.DataFrame | str | os.PathLike, out: str | os.PathLike | Non
             descriptions = {c.name: c.description for c in taxonomy.categories}
             report_path = write_report(out_dir, table, ev, labels, titles, descriptions, by,
                                        {"model_id": table["model_id"].iloc[0] if len(table) else "",
-                                        "groups": len(table)})
+                                        "groups": len(table), "models": models_used(agg.model_ids, model)})
     return CompareOutput(table, long, ev, report_path)
+
+
+def models_used(model_ids: set[str], model: str | os.PathLike | None = None) -> list[dict]:
+    """Language, id and held-out quality of each model of the set at `model` (default: the
+    shipped one) that scored the compared passages; a model found nowhere is listed by id alone."""
+    from .classification.persistence import ModelError, load_model_set
+
+    try:
+        known = {row["model_id"]: row for row in load_model_set(model).coverage()}
+    except ModelError:
+        known = {}
+    return [known.get(i, {"model_id": i, "language": "", "name": "(model not found: quality unknown)"})
+            for i in sorted(model_ids)]
 
 
 # ------------------------------------------------------------------------------------------------
@@ -385,19 +395,20 @@ class RunOutput:
 
 
 def run(sources: list[str | os.PathLike], out: str | os.PathLike, *, model: str | os.PathLike | None = None,
-        by: str = "country", latest: bool = False, workers: int = 0, executor: str = "local",
-        scheduler: str | None = None, progress: Progress | None = None, **ingest_options) -> RunOutput:
+        by: str = "country", latest: bool = False, languages: list[str] | tuple[str, ...] | None = None,
+        workers: int = 0, executor: str = "local", scheduler: str | None = None, progress: Progress | None = None,
+        **ingest_options) -> RunOutput:
     """Ingest, tag and compare into one folder; unchanged files are not extracted again."""
     from .comparison import CompareOptions
 
-    CompareOptions(by=by)  # validate before the long work
+    CompareOptions(by=by, languages=tuple(languages) if languages is not None else None)  # validate first
     check_executor(executor, workers, scheduler)
     out_dir = ensure_writable_dir(out)
     ingested = ingest(sources, out_dir, workers=workers, executor=executor, scheduler=scheduler,
                       progress=progress, **ingest_options)
     tagged = tag(ingested.passages_parquet, out_dir, model=model, workers=workers, executor=executor,
                  scheduler=scheduler, progress=progress)
-    compared = compare(tagged.tags_parquet, out_dir, by=by, latest=latest)
+    compared = compare(tagged.tags_parquet, out_dir, by=by, latest=latest, languages=languages, model=model)
     if progress:
         progress("compare", 1, 1)
     return RunOutput(ingested, tagged, compared, out_dir)

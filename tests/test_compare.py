@@ -16,14 +16,17 @@ LABELS = ["capacity_building", "cbm", "norms", "deterrence", "sovereignty"]
 
 
 def tags(rows: list[tuple]) -> pd.DataFrame:
-    """rows: (country, iso3, year, doc_id, kind, language, words, labels, p_norms)"""
+    """rows: (country, iso3, year, doc_id, kind, language, words, labels, p_norms); p_norms None
+    is a passage no model scored (its language is not covered)."""
     records = []
     for i, (country, iso3, year, doc, kind, lang, words, labels, p) in enumerate(rows):
         rec = {"passage_id": f"{doc}-{i}", "doc_id": doc, "file": f"{doc}.pdf", "page": 1 + i % 3,
                "country": country, "iso3": iso3, "year": year, "kind": kind, "language": lang,
-               "words": words, "text": f"passage {i} of {doc}", "labels": labels, "model_id": "ss-test"}
+               "words": words, "text": f"passage {i} of {doc}", "labels": labels,
+               "model_id": "" if p is None else f"ss-test-{lang}"}
         for lab in LABELS:
-            rec[f"p_{lab}"] = p if lab == "norms" else (0.9 if lab in labels.split("|") else 0.1)
+            score = p if lab == "norms" else (0.9 if lab in labels.split("|") else 0.1)
+            rec[f"p_{lab}"] = np.nan if p is None else score
         records.append(rec)
     return pd.DataFrame(records)
 
@@ -31,12 +34,13 @@ def tags(rows: list[tuple]) -> pd.DataFrame:
 @pytest.fixture
 def frame():
     rows = []
-    # Aurelia: 2 documents, 10 body passages, 6 about norms; plus a heading and a French passage
+    # Aurelia: 2 documents, 10 body passages, 6 about norms; plus a heading and a Tamil passage no
+    # model scored
     for i in range(10):
         rows.append(("Aurelia", "", 2020 if i < 5 else 2022, "aur20" if i < 5 else "aur22", "body", "en", 20,
                      "norms" if i < 6 else "capacity_building", 0.5 + i / 100))
     rows.append(("Aurelia", "", 2020, "aur20", "heading", "en", 3, "norms", 0.99))
-    rows.append(("Aurelia", "", 2020, "aur20", "body", "fr", 20, "norms", 0.98))
+    rows.append(("Aurelia", "", 2020, "aur20", "body", "ta", 20, "", None))
     # Kestria: 10 passages, 1 about norms
     for i in range(10):
         rows.append(("Kestria", "KST", 2019, "kes", "body", "en", 10, "norms" if i == 0 else "", 0.2))
@@ -47,7 +51,8 @@ def test_shares_counts_rates_and_emphasis(frame):
     table = compare_table(frame).set_index("country")
     a, k = table.loc["Aurelia"], table.loc["Kestria"]
     assert (a["documents"], a["passages"], a["words"]) == (2, 10, 200)
-    assert (a["excluded_headings"], a["excluded_non_english"]) == (1, 1)
+    assert (a["excluded_headings"], a["excluded_language"]) == (1, 1)
+    assert a["languages"] == "en"
     assert a["norms_passages"] == 6 and a["norms_share"] == pytest.approx(0.6)
     assert k["norms_share"] == pytest.approx(0.1)
     assert a["norms_per_10k_words"] == pytest.approx(6 / 200 * 10_000)
@@ -55,7 +60,7 @@ def test_shares_counts_rates_and_emphasis(frame):
     assert a["norms_emphasis"] == pytest.approx(0.6 / corpus, abs=1e-3)
     assert k["norms_emphasis"] == pytest.approx(0.1 / corpus, abs=1e-3)
     assert a["norms_share_lo"] < 0.6 < a["norms_share_hi"]
-    assert set(table["model_id"]) == {"ss-test"}
+    assert set(table["model_id"]) == {"ss-test-en"}
 
 
 def test_wilson_interval_matches_the_textbook_case():
@@ -65,9 +70,23 @@ def test_wilson_interval_matches_the_textbook_case():
     assert lo[0] == pytest.approx(0, abs=1e-12) and 0.1 < hi[0] < 0.15
 
 
-def test_headings_and_foreign_passages_can_be_counted_on_request(frame):
-    table = compare_table(frame, CompareOptions(include_headings=True, include_non_english=True))
-    assert table.set_index("country").loc["Aurelia", "passages"] == 12
+def test_headings_can_be_counted_on_request_and_unscored_passages_never(frame):
+    table = compare_table(frame, CompareOptions(include_headings=True))
+    assert table.set_index("country").loc["Aurelia", "passages"] == 11
+
+
+def test_every_language_a_model_scored_counts_unless_languages_restrict_it(frame):
+    french = tags([("Aurelia", "", 2020, "aur20", "body", "fr", 20, "norms", 0.98)] * 2)
+    both = pd.concat([frame, french], ignore_index=True)
+    a = compare_table(both).set_index("country").loc["Aurelia"]
+    assert (a["passages"], a["norms_passages"], a["languages"]) == (12, 8, "en,fr")
+    assert set(a["model_id"].split(",")) == {"ss-test-en", "ss-test-fr"}
+    english = compare_table(both, CompareOptions(languages=("en",))).set_index("country").loc["Aurelia"]
+    assert (english["passages"], english["excluded_language"], english["languages"]) == (10, 3, "en")
+    only_french = compare_table(both, CompareOptions(languages=("fr",))).set_index("country")
+    assert only_french.loc["Aurelia", "passages"] == 2 and only_french.loc["Kestria", "passages"] == 0
+    with pytest.raises(CompareError, match="ISO 639-1"):
+        CompareOptions(languages=("French",))
 
 
 def test_grouping_by_country_year_document_and_latest(frame):

@@ -213,8 +213,10 @@ def test_select_prefers_uncertain_spread_distinct_passages_and_skips_what_is_kno
     assert frame.loc[2, "passage_id"] not in ids and frame.loc[3, "passage_id"] not in ids
     assert frame.loc[4, "passage_id"] not in ids
     assert picked["file"].value_counts().max() <= 4              # spread: no document dominates
-    both = select(frame, LABELS, th, SuggestOptions(n=60, include_headings=True, include_non_english=True))
-    assert {frame.loc[2, "passage_id"], frame.loc[3, "passage_id"]} <= set(both["passage_id"])
+    headings = select(frame, LABELS, th, SuggestOptions(n=60, include_headings=True))
+    assert frame.loc[2, "passage_id"] in set(headings["passage_id"])
+    french = select(frame, LABELS, th, SuggestOptions(n=60, language="fr"))
+    assert list(french["passage_id"]) == [frame.loc[3, "passage_id"]]  # that language's passages alone
 
 
 def test_label_focus_ranks_by_that_label_only():

@@ -20,13 +20,21 @@ from .corpus import base_corpus
 from .evaluation import ShareReport, evaluate, shares
 from .labelled import LabelledPassage, read_labelled
 from .metrics import Report
-from .persistence import load_model, save_model
+from .languages import LANGUAGES
+from .persistence import load_model, load_model_set, save_model
 from .realtext import SharedDataMissing, load_real
 from .training import Trained, train
 
 PARAMS = CORPORA / "model_params.json"
 _ALLOWED = {"C", "class_weight", "concept_weight", "word_ngrams", "min_df", "stop_words", "use_chars",
             "char_ngrams", "written_weight", "learner"}
+
+
+def params_file(language: str = "en") -> Path:
+    """The settings cross-validation chose for a language's model (`model_params.LANG.json`),
+    else the English model's."""
+    own = CORPORA / f"model_params.{language}.json"
+    return own if language != "en" and own.is_file() else PARAMS
 
 
 def read_params(path: str | Path | None = None) -> dict:
@@ -50,17 +58,20 @@ def read_params(path: str | Path | None = None) -> dict:
 
 def build(labelled: list[Path], out: str | Path, *, base: bool = True, real: bool = True,
           texts: str | Path | None = None, params: str | Path | None = None, folds: int = 5,
-          heldout: bool = False, say: Callable[[str], None] = print) -> Trained:
-    """Train and save a model folder; with `heldout`, score it once on the real-text test set
-    (held-out documents) and record that in its card."""
-    settings = read_params(params)
+          heldout: bool = False, language: str = "en", say: Callable[[str], None] = print) -> Trained:
+    """Train and save a model folder for `language` (its passages: the user's, the shipped
+    hand-written and real ones in that language); with `heldout`, score it once on the language's
+    real-text test set (held-out documents) and record that in its card."""
+    if language not in LANGUAGES:
+        raise ValueError(f"no models for language {language!r}; languages: {', '.join(LANGUAGES)}")
+    settings = {**read_params(params or params_file(language)), "language": language}
     unlabelled: dict[str, int] = {}
     items: list[LabelledPassage] = read_labelled(labelled, unlabelled=unlabelled) if labelled else []
     for path, count in unlabelled.items():
         say(f"{path}: {count} row(s) still marked '?' (not labelled yet) were skipped")
     provenance: dict = {"user_passages": len(items)}
     if base:
-        corpus = base_corpus(texts, real=real)
+        corpus = base_corpus(texts, real=real, language=language)
         say(corpus.note)
         known = {it.text for it in items}
         items = [*items, *(it for it in corpus.items if it.text not in known)]
@@ -71,24 +82,26 @@ def build(labelled: list[Path], out: str | Path, *, base: bool = True, real: boo
     say(f"training on {len(items)} passages, {folds}-fold cross-validation grouped by document ...")
     trained = train(items, folds=folds, provenance=provenance, **settings)
     if heldout:
-        trained.card["heldout"] = _heldout_record(trained.model, texts, say)
+        trained.card["heldout"] = _heldout_record(trained.model, texts, say, language)
     save_model(trained.model, trained.card, out)
     return trained
 
 
-def _heldout_record(model, texts: str | Path | None, say: Callable[[str], None]) -> dict:
+def _heldout_record(model, texts: str | Path | None, say: Callable[[str], None], language: str = "en") -> dict:
     try:
-        items = load_real("test", Path(texts) if texts else None)
+        items = load_real("test", Path(texts) if texts else None, language)
     except SharedDataMissing as exc:
         say(f"not scored on the held-out documents: {exc}")
         return {"scored": False, "reason": str(exc)}
     rep, share = score_items(items, model)
     worst = share.worst
+    shares = (f", share error {share.mean_error_points:.1f} points (worst {worst.error_points:.1f}; from mean "
+              f"probabilities {share.mean_expected_error_points:.1f})" if worst else
+              " (no completely labelled document: no share error)")
     say(f"held-out documents ({rep.n} passages): macro-F1 {rep.macro_f1:.3f}, micro-F1 {rep.micro_f1:.3f}, "
-        f"share error {share.mean_error_points:.1f} points (worst {worst.error_points:.1f}; from mean "
-        f"probabilities {share.mean_expected_error_points:.1f})")
+        f"exact label set {rep.exact_match:.1%}{shares}")
     return {"scored": True, "passages": rep.n, "documents": len({it.group for it in items}),
-            "macro_f1": rep.macro_f1, "micro_f1": rep.micro_f1,
+            "macro_f1": rep.macro_f1, "micro_f1": rep.micro_f1, "exact_match": rep.exact_match,
             "labels": [{"label": m.label, "precision": m.precision, "recall": m.recall, "f1": m.f1,
                         "support": m.support} for m in rep.labels],
             "shares": {k: v for k, v in share.to_dict().items() if k != "cells"}}
@@ -107,17 +120,21 @@ class Assessment:
 
 
 def assess_model(labelled: str | Path | None, evalset: str | None, *, model: str | Path | None = None,
-                 texts: str | Path | None = None) -> Assessment:
-    """Score `model` on a labelled CSV, or on the shipped real-text test set (`evalset='test'`)."""
+                 texts: str | Path | None = None, language: str = "en") -> Assessment:
+    """Score the `language` model of the set at `model` on a labelled CSV, or on that language's
+    shipped real-text test set (`evalset='test'`)."""
     if (labelled is None) == (evalset is None):
         raise ValueError("give either a labelled CSV or --evalset test")
     if evalset is not None and evalset != "test":
         raise ValueError(f"unknown evaluation set {evalset!r}: the shipped one is 'test' (passages of held-out "
                          "documents); training documents are measured by grouped cross-validation instead")
-    est, card = load_model(model)
+    models = load_model_set(model)
+    if language not in models.folders:
+        raise ValueError(f"the model has no {language!r} model; it covers {', '.join(models.languages)}")
+    est, card = load_model(models.folders[language])
     if evalset is not None:
         try:
-            items = load_real("test", Path(texts) if texts else None)
+            items = load_real("test", Path(texts) if texts else None, language)
         except SharedDataMissing as exc:
             raise ValueError(str(exc)) from None
         source = "real-text test set (held-out documents)"

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from .labelled import LabelledPassage, read_labelled, shipped_corpus_files
+from .languages import LANGUAGES
 from .realtext import available, load_real, manifest_hash, texts_dir
 
 
@@ -26,16 +27,19 @@ class BaseCorpus:
         return manifest_hash(self.texts) if self.real else ""
 
 
-def base_corpus(texts: str | Path | None = None, real: bool = True) -> BaseCorpus:
+def base_corpus(texts: str | Path | None = None, real: bool = True, language: str = "en") -> BaseCorpus:
     root = Path(texts) if texts else texts_dir()
-    written = read_labelled(shipped_corpus_files())
+    files = shipped_corpus_files(language)
+    if not files:
+        raise ValueError(f"no shipped corpus in {language!r}: languages are {', '.join(LANGUAGES)}")
+    written = read_labelled(files)
     if not real:
         return BaseCorpus(written, [], root, f"hand-written corpus only ({len(written)} passages)")
     if not available(root):
         return BaseCorpus(written, [], root,
                           f"the strategy texts are not at {root}: training on the hand-written corpus alone "
                           f"({len(written)} passages), without the real-sentence corpus (give --texts DIR)")
-    items = load_real("train", root)
+    items = load_real("train", root, language)
     return BaseCorpus(written, items, root,
                       f"hand-written corpus ({len(written)} passages) + real-sentence corpus ({len(items)} "
                       f"passages resolved in {root})")

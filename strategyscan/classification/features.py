@@ -16,11 +16,16 @@ from .normalise import (
 class StopWordFilter(TransformerMixin, BaseEstimator):
     """Drop function words and placeholders from normalised text (stateless)."""
 
+    language = "en"  # the value of a model saved before there were other languages
+
+    def __init__(self, language="en"):
+        self.language = language
+
     def fit(self, X, y=None):
         return self
 
     def transform(self, X):
-        return [drop_stop_words(t) for t in X]
+        return [drop_stop_words(t, self.language) for t in X]
 
     def get_feature_names_out(self, input_features=None):
         return input_features  # text in, text out: the vectoriser after it names the features
@@ -29,11 +34,16 @@ class StopWordFilter(TransformerMixin, BaseEstimator):
 class TextNormaliser(TransformerMixin, BaseEstimator):
     """Masked lemma strings, ready for a vectoriser. Stateless, so safe to share."""
 
+    language = "en"  # the value of a model saved before there were other languages
+
+    def __init__(self, language="en"):
+        self.language = language
+
     def fit(self, X, y=None):
         return self
 
     def transform(self, X):
-        return normalise(X)
+        return normalise(X, self.language)
 
 
 class ConceptFeatures(TransformerMixin, BaseEstimator):
@@ -43,14 +53,17 @@ class ConceptFeatures(TransformerMixin, BaseEstimator):
     a word. The concepts are copied into the fitted model, which stays self-contained.
     """
 
-    def __init__(self, concepts=None, weight=1.0):
+    language = "en"  # the value of a model saved before there were other languages
+
+    def __init__(self, concepts=None, weight=1.0, language="en"):
         self.concepts = concepts
         self.weight = weight
+        self.language = language
 
     def fit(self, X=None, y=None):
-        concepts = self.concepts if self.concepts is not None else load_concepts()
+        concepts = self.concepts if self.concepts is not None else load_concepts(language=self.language)
         self.names_ = sorted(concepts)
-        self.phrases_ = [sorted({p for p in normalise(concepts[n]) if p}) for n in self.names_]
+        self.phrases_ = [sorted({p for p in normalise(concepts[n], self.language) if p}) for n in self.names_]
         return self
 
     def _matcher(self):

@@ -99,8 +99,10 @@ def read_labelled(paths: Iterable[str | Path], taxonomy: Taxonomy | None = None,
     return list(seen.values())
 
 
-def shipped_corpus_files() -> list[Path]:
-    return [Path(p) for p in sorted(glob.glob(str(LABELLED / "*.csv")))]
+def shipped_corpus_files(language: str = "en") -> list[Path]:
+    """The hand-written passages: English at the top of `corpora/labelled/`, others in `LANG/`."""
+    folder = LABELLED if language == "en" else LABELLED / language
+    return [Path(p) for p in sorted(glob.glob(str(folder / "*.csv")))]
 
 
 def label_matrix(items: list[LabelledPassage], labels: list[str]):

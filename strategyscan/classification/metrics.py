@@ -26,9 +26,10 @@ class Report:
     micro_f1: float
     n: int
     confusion: dict[str, dict[str, int]]  # true label (or 'none') -> predicted label (or 'none') -> passages
+    exact_match: float = 0.0  # share of passages whose whole label set is right
 
     def to_dict(self) -> dict:
-        return {"n": self.n, "macro_f1": self.macro_f1, "micro_f1": self.micro_f1,
+        return {"n": self.n, "macro_f1": self.macro_f1, "micro_f1": self.micro_f1, "exact_match": self.exact_match,
                 "labels": [asdict(m) for m in self.labels], "confusion": self.confusion}
 
     def f1(self, label: str) -> float:
@@ -60,5 +61,6 @@ def report(Y: np.ndarray, P: np.ndarray, labels: list[str]) -> Report:
                                 round(kappa, 4), int(Y[:, j].sum()), int(P[:, j].sum())))
     tp = int((Y & P).sum())
     micro = 2 * tp / max(1, int(Y.sum() + P.sum()))
+    exact = float((Y == P).all(axis=1).mean()) if len(Y) else 0.0
     return Report(per, round(float(np.mean([m.f1 for m in per])), 4), round(micro, 4), int(len(Y)),
-                  _confusion(Y, P, labels))
+                  _confusion(Y, P, labels), round(exact, 4))

@@ -16,6 +16,7 @@ from sklearn.pipeline import FeatureUnion, Pipeline
 from sklearn.svm import LinearSVC
 
 from .features import ConceptFeatures, StopWordFilter, TextNormaliser
+from .languages import LANGUAGES
 from .scorer import platt
 
 
@@ -29,9 +30,12 @@ class PassageClassifier(ClassifierMixin, BaseEstimator):
     Parameters are validated at `fit`, as scikit-learn does, with messages that name the value.
     """
 
+    language = "en"  # the value of a model saved before there were other languages
+
     def __init__(self, labels=("capacity_building", "cbm", "norms", "deterrence", "sovereignty"), C=4.0,
                  word_ngrams=(1, 2), char_ngrams=(3, 5), use_chars=False, min_df=2,
-                 class_weight="balanced", concept_weight=1.0, concepts=None, stop_words=True, learner="logistic"):
+                 class_weight="balanced", concept_weight=1.0, concepts=None, stop_words=True, learner="logistic",
+                 language="en"):
         self.labels = labels
         self.C = C
         self.concept_weight = concept_weight
@@ -43,6 +47,7 @@ class PassageClassifier(ClassifierMixin, BaseEstimator):
         self.min_df = min_df
         self.class_weight = class_weight
         self.learner = learner
+        self.language = language
 
     # -- construction -------------------------------------------------------------------------
     def _validate(self) -> None:
@@ -58,12 +63,16 @@ class PassageClassifier(ClassifierMixin, BaseEstimator):
             raise ValueError(f"concept_weight must be a number >= 0, got {self.concept_weight!r}")
         if self.class_weight not in (None, "balanced"):
             raise ValueError(f"class_weight must be None or 'balanced', got {self.class_weight!r}")
+        if self.language not in LANGUAGES:
+            raise ValueError(f"language must be one of {', '.join(LANGUAGES)}, got {self.language!r}")
         if self.learner not in LEARNERS:
             raise ValueError(f"learner must be one of {', '.join(LEARNERS)}, got {self.learner!r}")
 
     def _vectoriser(self):
         def text_features(vectoriser):
-            return Pipeline([("stop", StopWordFilter()), ("tfidf", vectoriser)]) if self.stop_words else vectoriser
+            if not self.stop_words:
+                return vectoriser
+            return Pipeline([("stop", StopWordFilter(self.language)), ("tfidf", vectoriser)])
 
         parts = [("words", text_features(TfidfVectorizer(ngram_range=tuple(self.word_ngrams), min_df=self.min_df,
                                                          sublinear_tf=True, token_pattern=r"(?u)\b\w+\b")))]
@@ -72,7 +81,7 @@ class PassageClassifier(ClassifierMixin, BaseEstimator):
                 analyzer="char_wb", ngram_range=tuple(self.char_ngrams), min_df=self.min_df, sublinear_tf=True,
                 max_features=150_000))))
         if self.concept_weight:
-            parts.append(("concepts", ConceptFeatures(self.concepts, self.concept_weight)))
+            parts.append(("concepts", ConceptFeatures(self.concepts, self.concept_weight, self.language)))
         return FeatureUnion(parts)
 
     def _learner(self):
@@ -83,7 +92,8 @@ class PassageClassifier(ClassifierMixin, BaseEstimator):
     # -- the estimator ------------------------------------------------------------------------
     def fit(self, X, Y, sample_weight=None):
         """X: passage texts; Y: (n, n_labels) 0/1 matrix in the order of `labels`."""
-        return self.fit_normalised(TextNormaliser().transform(list(X)), Y, sample_weight)
+        self._validate()
+        return self.fit_normalised(TextNormaliser(self.language).transform(list(X)), Y, sample_weight)
 
     def fit_normalised(self, normalised: list[str], Y, sample_weight=None):
         """Fit on already normalised text (cross-validation normalises once, not per fold).
@@ -105,7 +115,7 @@ class PassageClassifier(ClassifierMixin, BaseEstimator):
         for j, label in enumerate(self.labels):
             if Y[:, j].min() == Y[:, j].max():
                 raise ValueError(f"label {label!r} needs both positive and negative examples to learn from")
-        self.normaliser_ = TextNormaliser()
+        self.normaliser_ = TextNormaliser(self.language)
         self.vectoriser_ = self._vectoriser()
         features = self.vectoriser_.fit_transform(normalised)
         self.estimators_ = [self._learner().fit(features, Y[:, j], sample_weight=sample_weight)

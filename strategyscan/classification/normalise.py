@@ -9,8 +9,11 @@ from __future__ import annotations
 
 import functools
 import re
+import unicodedata
+from pathlib import Path
 
 from ..ingestion.metadata import fold, name_regex, trie_pattern
+from . import languages
 
 #: Bumped whenever normalised text changes: models trained on another version must be retrained.
 NORMALISER_VERSION = 2
@@ -18,6 +21,7 @@ NORMALISER_VERSION = 2
 COUNTRY_TOKEN = "xcountryx"
 YEAR_TOKEN = "xyearx"
 NUMBER_TOKEN = "xnumx"
+PLACEHOLDERS = frozenset({COUNTRY_TOKEN, YEAR_TOKEN, NUMBER_TOKEN})
 
 # Demonyms and national adjectives (lower case, folded). Not exhaustive: the commonest in
 # strategy texts, plus every country of the shipped evaluation set.
@@ -116,13 +120,15 @@ STOP_WORDS = frozenset(
 ) | {COUNTRY_TOKEN, YEAR_TOKEN, NUMBER_TOKEN}
 
 
-def load_concepts(path=None) -> dict[str, list[str]]:
-    """`corpora/concepts.json`: codebook concepts and the phrases strategies use for them."""
+def load_concepts(path=None, language: str = "en") -> dict[str, list[str]]:
+    """`corpora/concepts.json`: codebook concepts and the phrases strategies use for them; for
+    another language, the same concepts with that language's phrases (`concepts.LANG.json`)."""
     import json
 
     from ..paths import CORPORA
 
-    data = json.loads((path or CORPORA / "concepts.json").read_text(encoding="utf-8"))
+    default = CORPORA / ("concepts.json" if language == "en" else f"concepts.{language}.json")
+    data = json.loads(Path(path or default).read_text(encoding="utf-8"))
     return {name: list(c["phrases"]) for name, c in data["concepts"].items()}
 
 
@@ -147,10 +153,47 @@ def concepts_in(text: str, matcher: tuple[re.Pattern[str], dict[str, frozenset[i
     return sorted(found)
 
 
-def drop_stop_words(text: str) -> str:
-    return " ".join(w for w in text.split() if w not in STOP_WORDS)
+def stop_words_of(language: str = "en") -> frozenset[str]:
+    if language == "en":
+        return STOP_WORDS
+    return languages.stop_words(language) | {COUNTRY_TOKEN, YEAR_TOKEN, NUMBER_TOKEN}
 
 
-def normalise(texts: list[str]) -> list[str]:
+def drop_stop_words(text: str, language: str = "en") -> str:
+    stop = stop_words_of(language)
+    return " ".join(w for w in text.split() if w not in stop)
+
+
+def mask_in(text: str, language: str) -> str:
+    """Lower-case with accents and Cyrillic kept; elisions dropped; countries, demonyms and
+    years replaced by placeholders (non-English languages)."""
+    text = re.sub(r"\s+", " ", unicodedata.normalize("NFC", text).lower().replace("\u2019", "'")).strip()
+    if language in languages.ELISIONS:
+        text = languages.ELISIONS[language].sub("", text)
+    text = languages.country_regex(language).sub(f" {COUNTRY_TOKEN} ", text)
+    return _YEAR_RE.sub(f" {YEAR_TOKEN} ", text)
+
+
+_WORD_RE = re.compile(r"\d+(?:[.,/:]\d+)*(?!\w)|\w+")
+
+
+def lemmatise_in(texts: list[str], language: str) -> list[str]:
+    """Lemmas of masked text in `language`; function words stay as written (the lookup tables
+    know no part of speech, and would make Spanish "para" the verb "parir")."""
+    table, stop = languages.lemma_table(language), languages.stop_words(language)
+    out = []
+    for text in texts:
+        text = text.replace("ё", "е") if language == "ru" else text
+        tokens = [NUMBER_TOKEN if _NUMBER_RE.fullmatch(tok) else tok if tok in stop else table.get(tok, tok)
+                  for tok in _WORD_RE.findall(text)]
+        out.append(" ".join(tokens))
+    return out
+
+
+def normalise(texts: list[str], language: str = "en") -> list[str]:
     """Masked lemma strings, the text every feature is computed from."""
-    return lemmatise([mask(str(t)) for t in texts])
+    if language == "en":
+        return lemmatise([mask(str(t)) for t in texts])
+    if language not in languages.LANGUAGES:
+        raise ValueError(f"no text normaliser for language {language!r}; languages: {', '.join(languages.LANGUAGES)}")
+    return lemmatise_in([mask_in(str(t), language) for t in texts], language)

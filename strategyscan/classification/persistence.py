@@ -8,13 +8,16 @@ cannot execute code on an analyst's machine.
 from __future__ import annotations
 
 import contextlib
+import hashlib
 import json
 import zipfile
+from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from ..outputs import write_atomic, write_text
 from ..paths import DEFAULT_MODEL
+from .languages import LANGUAGES, NAMES
 from .normalise import NORMALISER_VERSION
 from .scorer import SCORER_FILE, LinearScorer, NotScorable
 
@@ -124,3 +127,68 @@ def load_tagger(folder: str | Path | None = None) -> tuple[LinearScorer | Passag
     if scorer.model_id != card.get("model_id") or list(scorer.labels) != list(card["labels"]):
         return load_model(folder)  # left over from another model: the estimator is the authority
     return scorer, card
+
+
+@dataclass(frozen=True)
+class ModelSet:
+    """A model folder and the models for other languages beside it, in subfolders named by
+    language code (`fr/`, `es/`, ...): what tagging picks from, by each passage's language.
+
+    Only cards are read here (milliseconds); each language's tagger loads where it is used.
+    """
+
+    folders: dict[str, Path]  # language -> model folder
+    cards: dict[str, dict]
+
+    @property
+    def languages(self) -> list[str]:
+        return list(self.folders)
+
+    @property
+    def labels(self) -> list[str]:
+        return list(next(iter(self.cards.values()))["labels"])
+
+    @property
+    def model_id(self) -> str:
+        """The main model's id, or one id for the whole set when it covers several languages."""
+        if len(self.cards) == 1:
+            return next(iter(self.cards.values()))["model_id"]
+        ids = json.dumps(sorted((lang, c["model_id"]) for lang, c in self.cards.items()))
+        return "ss-set-" + hashlib.sha256(ids.encode()).hexdigest()[:12]
+
+    @property
+    def model_ids(self) -> set[str]:
+        return {c["model_id"] for c in self.cards.values()}
+
+    def coverage(self) -> list[dict]:
+        """Per language: the model and what it measured on held-out documents (where recorded)."""
+        out = []
+        for lang, card in self.cards.items():
+            held = card.get("heldout") or {}
+            out.append({"language": lang, "name": NAMES.get(lang, lang), "model_id": card["model_id"],
+                        "heldout_passages": held.get("passages"), "heldout_micro_f1": held.get("micro_f1"),
+                        "heldout_macro_f1": held.get("macro_f1"), "heldout_exact": held.get("exact_match")})
+        return out
+
+
+def card_language(card: dict) -> str:
+    return str(card.get("language", "en"))  # models saved before there were other languages are English
+
+
+def load_model_set(folder: str | Path | None = None) -> ModelSet:
+    folder = Path(folder or DEFAULT_MODEL)
+    main = load_card(folder)
+    folders, cards = {card_language(main): folder}, {card_language(main): main}
+    for lang in LANGUAGES:
+        sub = folder / lang
+        if lang in folders or not (sub / CARD_FILE).is_file():
+            continue
+        card = load_card(sub)
+        if card_language(card) != lang:
+            raise ModelError(f"{sub} holds a model for {card_language(card)!r}, not {lang!r}: a language's model "
+                             "goes in the subfolder named by its code")
+        if list(card["labels"]) != list(main["labels"]):
+            raise ModelError(f"{sub} has labels {', '.join(card['labels'])}, the main model "
+                             f"{', '.join(main['labels'])}: the models of one set must share their labels")
+        folders[lang], cards[lang] = sub, card
+    return ModelSet(folders, cards)

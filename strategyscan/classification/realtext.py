@@ -17,13 +17,12 @@ from pathlib import Path
 
 from ..paths import CORPORA, shared_dir
 from .labelled import LabelledDataError, LabelledPassage, parse_labels
+from .languages import OTHER_LANGUAGES  # each has labelled real passages in `corpora/real/LANG/`
 from .spans import span_sha, span_text
 from .taxonomy import load_taxonomy
 
 REAL = CORPORA / "real"
 PARTS = ("train", "test")
-#: Languages with labelled real passages besides English (`corpora/real/LANG/`).
-OTHER_LANGUAGES = ("fr", "es", "pt", "ru")
 COLUMNS = ["file", "start", "end", "sha", "labels", "kind", "draw"]
 
 

@@ -48,6 +48,7 @@ class LinearScorer:
     concept_weight: float
     stop_words: bool
     ngrams: tuple[int, int]
+    language: str = "en"  # the normaliser's language
     model_id: str = ""  # the card's id, so a scorer left beside another model is never used for it
     _matcher: tuple | None = field(default=None, repr=False)
 
@@ -76,6 +77,7 @@ class LinearScorer:
             concepts=[list(p) for p in concepts.phrases_] if concepts is not None else [],
             concept_weight=float(concepts.weight) if concepts is not None else 0.0,
             stop_words=hasattr(words, "named_steps"), ngrams=tuple(vectoriser.ngram_range),
+            language=model.language,
         )
 
     def save(self, folder: str | Path, model_id: str = "") -> Path:
@@ -84,7 +86,8 @@ class LinearScorer:
         terms = np.array(sorted(self.vocabulary, key=self.vocabulary.__getitem__), dtype=str)
         meta = {"format": FORMAT, "model_id": model_id or self.model_id, "labels": list(self.labels),
                 "concepts": self.concepts,
-                "concept_weight": self.concept_weight, "stop_words": self.stop_words, "ngrams": list(self.ngrams)}
+                "concept_weight": self.concept_weight, "stop_words": self.stop_words, "ngrams": list(self.ngrams),
+                "language": self.language}
 
         def write(path: Path) -> None:
             with open(path, "wb") as fh:
@@ -105,12 +108,13 @@ class LinearScorer:
                        vocabulary=dict(zip(terms, range(len(terms)))), idf=data["idf"], coef=data["coef"],
                        intercept=data["intercept"], calibration=data["calibration"], concepts=meta["concepts"],
                        concept_weight=float(meta["concept_weight"]), stop_words=bool(meta["stop_words"]),
-                       ngrams=tuple(meta["ngrams"]), model_id=str(meta.get("model_id", "")))
+                       ngrams=tuple(meta["ngrams"]), language=str(meta.get("language", "en")),
+                       model_id=str(meta.get("model_id", "")))
 
     # -- scoring ----------------------------------------------------------------------------------
     def _grams(self, text: str) -> list[str]:
         """The vectoriser's terms of one normalised text, repeats included."""
-        tokens = _TOKEN_RE.findall((drop_stop_words(text) if self.stop_words else text).lower())
+        tokens = _TOKEN_RE.findall((drop_stop_words(text, self.language) if self.stop_words else text).lower())
         lo, hi = self.ngrams
         grams: list[str] = tokens[:] if lo == 1 else []
         for n in range(max(lo, 2), hi + 1):
@@ -118,7 +122,7 @@ class LinearScorer:
         return grams
 
     def decision_function(self, texts: list[str]) -> np.ndarray:
-        normalised = normalise(texts)
+        normalised = normalise(texts, self.language)
         n, n_terms = len(normalised), len(self.idf)
         if self._matcher is None and self.concepts:
             self._matcher = concept_matcher(self.concepts)

@@ -30,7 +30,7 @@ class SuggestOptions:
     n: int = 200
     label: str | None = None          # focus on one category
     include_headings: bool = False
-    include_non_english: bool = False
+    language: str = "en"              # the language of the passages to suggest (its model scores them)
     diversity: float = 0.5            # weight of the similarity penalty
     pool_factor: int = 15             # candidates considered: this many times n, most uncertain first
 
@@ -51,13 +51,14 @@ def uncertainty(proba: np.ndarray, thresholds: np.ndarray) -> np.ndarray:
 
 
 def eligible(frame: pd.DataFrame, options: SuggestOptions) -> pd.Series:
-    """Prose in English by default: headings and other languages only when asked."""
+    """Prose in the language asked for (English by default); headings only when asked."""
     keep = frame["text"].fillna("").astype(str).str.split().str.len() >= MIN_WORDS
     if "kind" in frame.columns:
         kinds = set(PROSE_KINDS) | ({"heading"} if options.include_headings else set())
         keep &= frame["kind"].fillna("body").isin(kinds)
-    if "language" in frame.columns and not options.include_non_english:
-        keep &= frame["language"].fillna("en").isin(["en", ""])
+    if "language" in frame.columns:
+        language = frame["language"].fillna("").astype(str).replace("", "en")
+        keep &= language == options.language
     return keep
 
 
@@ -135,14 +136,18 @@ def suggest(sources, out: str | Path | None = None, *, options: SuggestOptions |
     from .. import pipeline
     from ..outputs import write_csv
     from .corpus import base_corpus
-    from .persistence import load_card
+    from .persistence import load_model_set
 
     options = options or SuggestOptions()
-    card = load_card(model)
+    models = load_model_set(model)
+    if options.language not in models.cards:
+        raise ValueError(f"the model at {model or 'the default location'} has no model for {options.language!r}; "
+                         f"it covers {', '.join(models.languages)}")
+    card = models.cards[options.language]
     labels = card["labels"]
     options.validate(labels)
     tagged = pipeline.tag(sources, None, model=model, workers=workers).tags
-    known = [it.text for it in base_corpus(texts).items]
+    known = [it.text for it in base_corpus(texts, language=options.language).items]
     if labelled:
         known += [it.text for it in read_labelled(labelled)]
     thresholds = np.array([card["thresholds"][lab] for lab in labels])

@@ -1,4 +1,10 @@
-"""Tag passages: a probability per category, the decided labels, and the model that said so."""
+"""Tag passages: a probability per category, the decided labels, and the model that said so.
+
+Each passage is scored by the model for its language (a model folder and its language
+subfolders, `persistence.ModelSet`). A passage in a language no model covers keeps empty
+probabilities and labels and no model id: it is not counted, rather than guessed at by a model
+that cannot read it.
+"""
 
 from __future__ import annotations
 
@@ -9,7 +15,7 @@ import numpy as np
 import pandas as pd
 
 from ..paths import DEFAULT_MODEL
-from .persistence import load_tagger
+from .persistence import ModelSet, card_language, load_model_set, load_tagger
 
 CHUNK = 2500
 
@@ -18,15 +24,29 @@ def probability_columns(labels: list[str]) -> list[str]:
     return [f"p_{lab}" for lab in labels]
 
 
-@functools.lru_cache(maxsize=4)
+@functools.lru_cache(maxsize=8)
 def cached_model(folder: str):
     """One load per process: workers tagging many chunks reuse it."""
     return load_tagger(folder)
 
 
-def _tag_texts(texts: list[str], folder: str) -> np.ndarray:
+@functools.lru_cache(maxsize=4)
+def cached_set(folder: str) -> ModelSet:
+    return load_model_set(folder)
+
+
+def _tag_texts(item: tuple[str, list[str]]) -> np.ndarray:
+    folder, texts = item
     model, _ = cached_model(folder)
     return model.predict_proba(texts)
+
+
+def passage_languages(frame: pd.DataFrame, default: str) -> pd.Series:
+    """The language each passage is scored in: its own, or `default` where the table has none
+    (a passage too short to tell inherits nothing, so it goes to the main model)."""
+    if "language" not in frame.columns:
+        return pd.Series(default, index=frame.index)
+    return frame["language"].fillna("").astype(str).replace("", default)
 
 
 def tag_frame(frame: pd.DataFrame, model_dir: str | Path | None = None, workers: int = 1,
@@ -40,30 +60,42 @@ def tag_frame(frame: pd.DataFrame, model_dir: str | Path | None = None, workers:
 
     if "text" not in frame.columns:
         raise ValueError("the passages table needs a 'text' column")
-    folder = str(Path(model_dir or DEFAULT_MODEL).resolve())
-    model, card = cached_model(folder)
-    labels = list(model.labels)
-    texts = frame["text"].fillna("").astype(str).tolist()
-    chunks = [texts[i : i + CHUNK] for i in range(0, len(texts), CHUNK)]
+    models = cached_set(str(Path(model_dir or DEFAULT_MODEL).resolve()))
+    labels = models.labels
+    texts = frame["text"].fillna("").astype(str).to_numpy(dtype=object)
+    language = passage_languages(frame, card_language(next(iter(models.cards.values())))).to_numpy(dtype=object)
+    rows: list[np.ndarray] = []
+    chunks: list[tuple[str, list[str]]] = []
+    for lang, folder in models.folders.items():
+        where = np.flatnonzero(language == lang)
+        for i in range(0, len(where), CHUNK):
+            rows.append(where[i : i + CHUNK])
+            chunks.append((str(folder.resolve()), texts[where[i : i + CHUNK]].tolist()))
     parts: list[np.ndarray] = []
     if pool is None and (workers == 1 or len(chunks) <= 1):
-        parts = [model.predict_proba(chunk) for chunk in chunks]
+        parts = [_tag_texts(chunk) for chunk in chunks]
     else:
         own = pool is None
         pool = make_executor(executor, workers, scheduler) if own else pool
         try:
-            for _chunk, result in pool.map(_tag_texts, chunks, folder=folder):
+            for _chunk, result in pool.map(_tag_texts, chunks):
                 if isinstance(result, TaskFailed):
                     raise RuntimeError(f"tagging failed: {result}")
                 parts.append(result)
         finally:
             if own:
                 pool.close()
-    proba = np.vstack(parts) if parts else np.zeros((0, len(labels)))
-    decided = model.decide(proba) if len(proba) else np.zeros((0, len(labels)), dtype=int)
+    proba = np.full((len(frame), len(labels)), np.nan)
+    decided = np.zeros((len(frame), len(labels)), dtype=int)
+    model_id = np.full(len(frame), "", dtype=object)
+    for where, (folder, _), part in zip(rows, chunks, parts):
+        model, card = cached_model(folder)
+        proba[where] = part
+        decided[where] = model.decide(part)
+        model_id[where] = card["model_id"]
     out = frame.copy()
     for j, col in enumerate(probability_columns(labels)):
         out[col] = np.round(proba[:, j], 4)
     out["labels"] = ["|".join(lab for lab, d in zip(labels, row) if d) for row in decided]
-    out["model_id"] = card["model_id"]
+    out["model_id"] = model_id
     return out

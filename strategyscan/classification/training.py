@@ -84,6 +84,20 @@ def representative(items: list[LabelledPassage], Y: np.ndarray) -> tuple[np.ndar
     return np.ones(len(items), dtype=bool), "all passages"
 
 
+def label_masks(items: list[LabelledPassage], Y: np.ndarray, mask: np.ndarray) -> np.ndarray:
+    """(n, n_labels): per label, the passages that calibrate it. Where `mask` fell back to all
+    passages but the real random draws hold enough positives of a label (the common label of a
+    language with little real text), that label is calibrated on the real draws alone: the
+    hand-written passages are far richer in positives than a real document."""
+    masks = np.tile(mask[:, None], (1, Y.shape[1]))
+    drawn = is_real(items) & np.array([it.draw == RANDOM_DRAW for it in items])
+    if mask.all() and drawn.any():
+        for j in range(Y.shape[1]):
+            if Y[drawn, j].sum() >= MIN_REAL_POSITIVES and (Y[drawn, j] == 0).any():
+                masks[:, j] = drawn
+    return masks
+
+
 def weights_of(items: list[LabelledPassage], written_weight: float) -> np.ndarray:
     """Real passages weigh 1; hand-written ones `written_weight`."""
     if not (isinstance(written_weight, (int, float)) and written_weight > 0):
@@ -144,17 +158,43 @@ class CrossValidated:
     report: Report
     on: str
     brier: dict[str, float]
-    proba: np.ndarray  # calibrated out-of-fold probabilities of the `mask` passages
+    proba: np.ndarray  # calibrated out-of-fold probabilities of the `measured` passages
+    measured: np.ndarray  # which passages the figures are on
 
 
-def assess(scores: np.ndarray, Y: np.ndarray, mask: np.ndarray, on: str, labels: list[str]) -> CrossValidated:
-    """Calibrate and threshold out-of-fold scores on the `mask` passages, and report them there."""
-    calibration = fit_platt(scores[mask], Y[mask])
+def assess(scores: np.ndarray, Y: np.ndarray, mask: np.ndarray, on: str, labels: list[str],
+           masks: np.ndarray | None = None) -> CrossValidated:
+    """Calibrate and threshold out-of-fold scores on the `mask` passages (per label `masks`, where
+    given), and report them on `mask`."""
+    masks = np.tile(mask[:, None], (1, len(labels))) if masks is None else masks
+    calibration = np.vstack([fit_platt(scores[masks[:, j]][:, [j]], Y[masks[:, j]][:, [j]]) for j in range(len(labels))])
+    thresholds = np.array([tune_thresholds(Y[masks[:, j]][:, [j]], platt(scores[masks[:, j]][:, [j]],
+                                                                         calibration[[j]]))[0]
+                           for j in range(len(labels))])
     proba = platt(scores[mask], calibration)
-    thresholds = tune_thresholds(Y[mask], proba)
     rep = report(Y[mask], (proba >= thresholds).astype(int), labels)
     brier = {lab: round(float(np.mean((proba[:, j] - Y[mask, j]) ** 2)), 4) for j, lab in enumerate(labels)}
-    return CrossValidated(calibration, thresholds, rep, on, brier, proba)
+    return CrossValidated(calibration, thresholds, rep, on, brier, proba, mask)
+
+
+def cross_validated(items: list[LabelledPassage], scores: np.ndarray, Y: np.ndarray,
+                    labels: list[str]) -> CrossValidated:
+    """`assess` on the passages `representative` picks, with `label_masks` for calibration. Where
+    those are all passages (real text lacking positives of some label), the figures are still
+    reported on the real passages drawn at random, if any: they are what users tag."""
+    mask, on = representative(items, Y)
+    masks = label_masks(items, Y, mask)
+    if not (masks == mask[:, None]).all():
+        own = [lab for j, lab in enumerate(labels) if not (masks[:, j] == mask).all()]
+        drawn = masks[:, labels.index(own[0])]
+        on = (f"real passages drawn at random (calibrated and thresholded there for {', '.join(own)}; "
+              "for the other labels, which they hold too few of, on all passages)")
+        cv = assess(scores, Y, mask, on, labels, masks)
+        proba = platt(scores[drawn], cv.calibration)
+        rep = report(Y[drawn], (proba >= cv.thresholds).astype(int), labels)
+        brier = {lab: round(float(np.mean((proba[:, j] - Y[drawn, j]) ** 2)), 4) for j, lab in enumerate(labels)}
+        return CrossValidated(cv.calibration, cv.thresholds, rep, on, brier, proba, drawn)
+    return assess(scores, Y, mask, on, labels)
 
 
 def train(items: list[LabelledPassage], taxonomy: Taxonomy | None = None, folds: int = 5,
@@ -173,9 +213,10 @@ def train(items: list[LabelledPassage], taxonomy: Taxonomy | None = None, folds:
             raise ValueError(f"label {label!r} has {int(Y[:, j].sum())} positive passages; need at least {folds}")
     weights = weights_of(items, written_weight)
     groups, real = groups_of(items), is_real(items)
-    normalised = TextNormaliser().transform([it.text for it in items])
     model = PassageClassifier(labels=tuple(labels), **params)
-    cv = assess(cross_validate(model, normalised, Y, groups, weights, folds), Y, *representative(items, Y), labels)
+    model._validate()
+    normalised = TextNormaliser(model.language).transform([it.text for it in items])
+    cv = cross_validated(items, cross_validate(model, normalised, Y, groups, weights, folds), Y, labels)
     model.fit_normalised(normalised, Y, weights)
     model.calibration_ = cv.calibration
     model.thresholds_ = cv.thresholds
@@ -189,6 +230,7 @@ def train(items: list[LabelledPassage], taxonomy: Taxonomy | None = None, folds:
         "estimator": "PassageClassifier (masked lookup lemmas -> word TF-IDF + codebook concepts -> logistic "
                      "regression per label -> Platt calibration)",
         "normaliser": NORMALISER_VERSION,
+        "language": model.language,
         "taxonomy": taxonomy.to_dict(),
         "labels": labels,
         "thresholds": dict(zip(labels, map(float, cv.thresholds))),

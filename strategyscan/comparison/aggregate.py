@@ -8,8 +8,9 @@ For each group (country, country-year or document) and category:
 - `<label>_per_10k_words`: labelled passages per 10,000 counted words;
 - `<label>_emphasis`: the group's share divided by the share in the whole corpus, so 1.0 is
   average emphasis and 2.0 is twice the average.
-Headings, fragments and non-English passages are not counted (the model learned English prose);
-how many were left out is in `excluded_*` columns.
+Headings and fragments are not counted (the models learned prose), nor are passages in a language
+no model covers (they have no probabilities) or outside `languages` when it is given; how many
+were left out is in `excluded_*` columns, and `languages` names the languages that were counted.
 """
 
 from __future__ import annotations
@@ -36,13 +37,18 @@ class CompareError(ValueError):
 class CompareOptions:
     by: str = "country"
     latest: bool = False
-    include_non_english: bool = False
+    languages: tuple[str, ...] | None = None  # None: every language a model scored
     include_headings: bool = False
     evidence: int = 5
 
     def __post_init__(self) -> None:
         if self.by not in GROUPINGS:
             raise CompareError(f"--by must be one of {', '.join(GROUPINGS)}, got {self.by!r}")
+        if self.languages is not None:
+            codes = tuple(str(c).strip() for c in self.languages if str(c).strip())
+            if not codes or any(not (c.isalpha() and c.islower() and 2 <= len(c) <= 3) for c in codes):
+                raise CompareError(f"--languages must be ISO 639-1 codes such as en,fr, got {self.languages!r}")
+            object.__setattr__(self, "languages", codes)
         if self.evidence < 0:
             raise CompareError("the number of evidence passages cannot be negative")
 
@@ -83,6 +89,10 @@ def prepare(tags: pd.DataFrame) -> pd.DataFrame:
     t["words"] = pd.to_numeric(t["words"], errors="coerce").fillna(0).astype(int)
     t.loc[t["doc_id"] == "", "doc_id"] = t["file"]
     t["country"] = t["country"].where(t["country"] != "", UNKNOWN)
+    probabilities = [f"p_{lab}" for lab in labels_of(t)]
+    t[probabilities] = t[probabilities].apply(pd.to_numeric, errors="coerce")
+    t["_scored"] = t[probabilities].notna().all(axis=1)  # no model covers the passage's language
+    t[probabilities] = t[probabilities].fillna(0.0)
     return t
 
 
@@ -102,12 +112,18 @@ def latest_documents(frames: Iterable[pd.DataFrame]) -> set[str]:
     return set(best["doc_id"].astype(str))
 
 
+def language_mask(t: pd.DataFrame, options: CompareOptions) -> pd.Series:
+    """Passages a model scored (a language it covers) and, with `languages`, in one of those."""
+    mask = t["_scored"].copy()
+    if options.languages is not None:
+        mask &= t["language"].replace("", "en").isin(options.languages)
+    return mask
+
+
 def counted_mask(t: pd.DataFrame, options: CompareOptions) -> pd.Series:
-    mask = pd.Series(True, index=t.index)
+    mask = language_mask(t, options)
     if not options.include_headings:
         mask &= t["kind"].isin(PROSE_KINDS)
-    if not options.include_non_english:
-        mask &= t["language"].isin(["en", ""])
     return mask
 
 
@@ -120,6 +136,7 @@ class Aggregator:
         self.keys = _group_keys(options.by)
         self.parts: list[pd.DataFrame] = []
         self.docs: dict[tuple, set[str]] = {}
+        self.languages: dict[tuple, set[str]] = {}
         self.candidates: list[pd.DataFrame] = []
         self.model_ids: set[str] = set()
 
@@ -131,18 +148,21 @@ class Aggregator:
             return
         counted = counted_mask(t, self.options)
         t = t.assign(_counted=counted, _heading=~t["kind"].isin(PROSE_KINDS),
-                     _foreign=~t["language"].isin(["en", ""]), _words=t["words"].where(counted, 0))
+                     _uncounted_language=~language_mask(t, self.options), _words=t["words"].where(counted, 0))
         decided = t["labels"].str.split("|")
         for lab in self.labels:
             t[f"_has_{lab}"] = decided.apply(lambda ls, lab=lab: lab in ls) & counted
         agg = {"passages": ("_counted", "sum"), "words": ("_words", "sum"),
-               "excluded_headings": ("_heading", "sum"), "excluded_non_english": ("_foreign", "sum"),
+               "excluded_headings": ("_heading", "sum"), "excluded_language": ("_uncounted_language", "sum"),
                "year_min": ("year", "min"), "year_max": ("year", "max")}
         agg.update({f"{lab}_passages": (f"_has_{lab}", "sum") for lab in self.labels})
         grouped = t.groupby(self.keys, dropna=False, observed=True, sort=False)
         self.parts.append(grouped.agg(**agg).reset_index())
         for key, ids in grouped["doc_id"].unique().items():
             self.docs.setdefault(key if isinstance(key, tuple) else (key,), set()).update(map(str, ids))
+        counted_languages = t[counted].assign(_lang=t["language"].replace("", "en"))
+        for key, langs in counted_languages.groupby(self.keys, dropna=False, observed=True)["_lang"].unique().items():
+            self.languages.setdefault(key if isinstance(key, tuple) else (key,), set()).update(map(str, langs))
         self.model_ids.update(set(t["model_id"].astype(str)) - {""})
         if self.options.evidence:
             self.candidates.append(self._top(t[counted]))
@@ -162,8 +182,9 @@ class Aggregator:
         sums = {c: "sum" for c in self.parts[0].columns if c not in self.keys and not c.startswith("year_")}
         g = (pd.concat(self.parts, ignore_index=True).groupby(self.keys, dropna=False, observed=True)
              .agg({**sums, "year_min": "min", "year_max": "max"}).reset_index())
-        g.insert(len(self.keys), "documents",
-                 [len(self.docs[tuple(k)]) for k in g[self.keys].itertuples(index=False, name=None)])
+        keys = list(g[self.keys].itertuples(index=False, name=None))
+        g.insert(len(self.keys), "documents", [len(self.docs[k]) for k in keys])
+        g.insert(len(self.keys) + 1, "languages", [",".join(sorted(self.languages.get(k, ()))) for k in keys])
         if self.options.by == "document":
             g = g.drop(columns=["year_min", "year_max"])
         total_n = int(g["passages"].sum())
@@ -180,7 +201,7 @@ class Aggregator:
                 g[f"{lab}_per_10k_words"] = np.round(np.where(g["words"] > 0, k / g["words"] * 10_000, np.nan), 2)
                 g[f"{lab}_emphasis"] = np.round(share / corpus_share, 3) if corpus_share else np.nan
         g["model_id"] = ",".join(sorted(self.model_ids))
-        for col in ("passages", "words", "excluded_headings", "excluded_non_english",
+        for col in ("passages", "words", "excluded_headings", "excluded_language",
                     *(f"{lab}_passages" for lab in self.labels)):
             g[col] = g[col].astype(int)
         return g.sort_values(self.keys).reset_index(drop=True)

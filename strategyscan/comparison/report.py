@@ -101,8 +101,32 @@ def _uncounted_note(table: pd.DataFrame, by: str) -> str:
     if empty.empty:
         return ""
     names = ", ".join(html.escape(group_name(r, by)) for _, r in empty.iterrows())
-    return (f"<p class='muted'>No counted passages (only non-English text, or headings) for {len(empty)} "
-            f"group(s), so they have no shares: {names}. Their passages are in tags.csv.</p>")
+    return (f"<p class='muted'>No counted passages (only text in languages no model covers, or headings) for "
+            f"{len(empty)} group(s), so they have no shares: {names}. Their passages are in tags.csv.</p>")
+
+
+def _fmt(value, spec: str = ".2f") -> str:
+    return "not measured" if value is None or (isinstance(value, float) and np.isnan(value)) else format(value, spec)
+
+
+def _models_section(models: list[dict]) -> str:
+    """Which model scored which language, and how well it did on held-out documents: a share
+    from a weaker model deserves less trust, and the reader must be able to see that."""
+    if not models:
+        return ""
+    esc = html.escape
+    rows = ["<h2 id='models'>Models</h2><p class='muted'>Each passage is scored by the model for its language. "
+            "Quality is measured on passages of held-out documents, labelled by the codebook "
+            "(micro-F1 over all labels; exact = whole label set right).</p><table><tr><th>language</th>"
+            "<th>model</th><th>held-out passages</th><th>micro-F1</th><th>macro-F1</th><th>exact</th></tr>"]
+    for m in models:
+        rows.append(f"<tr><td>{esc(str(m.get('name') or m.get('language', '')))}</td><td>{esc(str(m['model_id']))}</td>"
+                    f"<td class='num'>{esc(_fmt(m.get('heldout_passages'), 'd'))}</td>"
+                    f"<td class='num'>{esc(_fmt(m.get('heldout_micro_f1')))}</td>"
+                    f"<td class='num'>{esc(_fmt(m.get('heldout_macro_f1')))}</td>"
+                    f"<td class='num'>{esc(_fmt(m.get('heldout_exact'), '.0%'))}</td></tr>")
+    rows.append("</table>")
+    return "".join(rows)
 
 
 def render_html(table: pd.DataFrame, evidence: pd.DataFrame, labels: list[str], titles: dict[str, str],
@@ -115,13 +139,15 @@ def render_html(table: pd.DataFrame, evidence: pd.DataFrame, labels: list[str], 
              f"<p class='muted'>{esc(str(meta.get('groups', len(table))))} groups ({esc(by)}), "
              f"{int(table['documents'].sum())} documents, {int(table['passages'].sum())} counted passages; "
              f"model {esc(str(meta.get('model_id', '')))}; generated {esc(meta.get('created', ''))}. "
-             "Shares count English prose passages the model labels with a category; headings and non-English "
-             "passages are left out. Emphasis = group share / corpus share (1.0 = average). Intervals are 95 % "
+             "Shares count prose passages the model for their language labels with a category; headings and "
+             "passages in languages no model covers are left out (the language column says which languages a "
+             "group's shares come from; the Models section, how good each language's model is). Emphasis = group share / corpus share (1.0 = average). Intervals are 95 % "
              "Wilson intervals over passages; passages of one document are not independent, so read them as a "
              "lower bound on uncertainty.</p>",
              _uncounted_note(table, by),
              "<nav>" + "".join(f"<a href='#{lab}'>{esc(titles[lab])}</a>" for lab in labels)
-             + "<a href='#evidence'>Evidence</a></nav>",
+             + "<a href='#evidence'>Evidence</a>" + ("<a href='#models'>Models</a>" if meta.get("models") else "")
+             + "</nav>",
              "<h2>Heatmap</h2>", _img(heatmap, "heatmap of shares per group and category")]
     parts.append("<h2>Categories</h2><table><tr><th>category</th><th>meaning (codebook)</th></tr>")
     for lab in labels:
@@ -131,11 +157,12 @@ def render_html(table: pd.DataFrame, evidence: pd.DataFrame, labels: list[str], 
         parts.append(f"<h2 id='{lab}'>{esc(titles[lab])}: ranking</h2>")
         parts.append(_img(rankings[lab], f"ranking for {titles[lab]}"))
         ranked = table[table["passages"] > 0].sort_values(f"{lab}_share", ascending=False).head(15)
-        parts.append("<table><tr><th>#</th><th>group</th><th>share</th><th>95 % interval</th>"
+        parts.append("<table><tr><th>#</th><th>group</th><th>language</th><th>share</th><th>95 % interval</th>"
                      "<th>passages</th><th>per 10k words</th><th>emphasis</th></tr>")
         for i, (_, r) in enumerate(ranked.iterrows(), start=1):
             parts.append(
                 f"<tr><td class='num'>{i}</td><td>{esc(group_name(r, by))}</td>"
+                f"<td>{esc(str(r.get('languages', '')))}</td>"
                 f"<td class='num'>{r[f'{lab}_share']:.1%}</td>"
                 f"<td class='num'>{r[f'{lab}_share_lo']:.1%} - {r[f'{lab}_share_hi']:.1%}</td>"
                 f"<td class='num'>{int(r[f'{lab}_passages'])} / {int(r['passages'])}</td>"
@@ -158,6 +185,7 @@ def render_html(table: pd.DataFrame, evidence: pd.DataFrame, labels: list[str], 
                              f"{esc(str(r['text']))}</td><td>{esc(Path(str(r['file'])).name)}{page}</td></tr>")
             parts.append("</table>")
         parts.append("</details>")
+    parts.append(_models_section(meta.get("models") or []))
     parts.append("</body></html>")
     return "\n".join(parts)
 
