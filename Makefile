@@ -4,7 +4,7 @@ PY     := $(VENV)/bin/python
 BIN    := $(VENV)/bin
 OUT    ?= out/sample
 
-.PHONY: install install-ocr run demo test model select samples bench bench-ingest bench-wild bench-ocr bench-tag bench-run learning-curve clean
+.PHONY: install install-ocr run demo test model select samples bench bench-ingest bench-wild bench-ocr bench-tag bench-shares bench-run learning-curve clean
 
 $(VENV)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -46,7 +46,7 @@ select: install
 samples: install
 	$(PY) corpora/sample_sources/make_samples.py
 
-bench: bench-ingest bench-wild bench-ocr bench-tag bench-run
+bench: bench-ingest bench-wild bench-ocr bench-tag bench-shares bench-run
 
 bench-ingest: install
 	$(PY) bench/ingest.py
@@ -61,6 +61,9 @@ bench-wild: install
 
 bench-tag: install
 	$(PY) bench/tag.py
+
+bench-shares: install
+	$(PY) bench/shares.py
 
 bench-run: install
 	$(PY) bench/run.py

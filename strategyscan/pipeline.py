@@ -15,6 +15,7 @@ from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pandas as pd
 
@@ -25,6 +26,9 @@ from .ingestion.metadata import Meta, read_manifest
 from .outputs import ensure_writable_dir, write_csv
 from .records import Document, IngestResult
 from .tables import BATCH_ROWS, TableSink, iter_batches, rows_where, table_columns
+
+if TYPE_CHECKING:
+    from .classification.share_errors import ShareErrors
 
 Progress = Callable[[str, int, int], None]
 
@@ -317,6 +321,7 @@ class CompareOutput:
     long: pd.DataFrame
     evidence: pd.DataFrame
     report: Path | None
+    changes: pd.DataFrame = field(default_factory=pd.DataFrame)  # consecutive strategies per country
 
 
 def compare(tags: pd.DataFrame | str | os.PathLike, out: str | os.PathLike | None = None, *,
@@ -342,7 +347,8 @@ def compare(tags: pd.DataFrame | str | os.PathLike, out: str | os.PathLike | Non
     if latest:
         keep = latest_documents(iter_batches(tags, columns=[c for c in ("country", "doc_id", "year", "file",
                                                                         "labels") if c in columns]))
-    agg = aggregate(iter_batches(tags, columns=wanted), labels, options, keep)
+    records = model_records(model)
+    agg = aggregate(iter_batches(tags, columns=wanted), labels, options, keep, records.errors)
     if not agg.parts:
         raise CompareError("the tags table has no passages to compare")
     table = agg.table()
@@ -357,6 +363,7 @@ def compare(tags: pd.DataFrame | str | os.PathLike, out: str | os.PathLike | Non
         write_csv(out_dir / "country_comparison.csv", table)
         write_csv(out_dir / "comparison_long.csv", long)
         write_csv(out_dir / "evidence.csv", ev)
+        write_csv(out_dir / "changes.csv", agg.changes)
         if report:
             from .comparison.report import write_report
 
@@ -365,21 +372,36 @@ def compare(tags: pd.DataFrame | str | os.PathLike, out: str | os.PathLike | Non
             descriptions = {c.name: c.description for c in taxonomy.categories}
             report_path = write_report(out_dir, table, ev, labels, titles, descriptions, by,
                                        {"model_id": table["model_id"].iloc[0] if len(table) else "",
-                                        "groups": len(table), "models": models_used(agg.model_ids, model)})
-    return CompareOutput(table, long, ev, report_path)
+                                        "groups": len(table), "models": records.used(agg.model_ids)},
+                                       agg.changes)
+    return CompareOutput(table, long, ev, report_path, agg.changes)
 
 
-def models_used(model_ids: set[str], model: str | os.PathLike | None = None) -> list[dict]:
-    """Language, id and held-out quality of each model of the set at `model` (default: the
-    shipped one) that scored the compared passages; a model found nowhere is listed by id alone."""
+@dataclass(frozen=True)
+class ModelRecords:
+    """What the model set at a folder knows about the models that scored a tags table."""
+    coverage: dict[str, dict]      # model id -> language, held-out quality
+    errors: dict[str, ShareErrors]  # model id -> share error record (models trained with one)
+
+    def used(self, model_ids: set[str]) -> list[dict]:
+        """Language, id and held-out quality of each model that scored the compared passages; a
+        model found nowhere is listed by id alone."""
+        return [self.coverage.get(i, {"model_id": i, "language": "", "name": "(model not found: quality unknown)"})
+                for i in sorted(model_ids)]
+
+
+def model_records(model: str | os.PathLike | None = None) -> ModelRecords:
+    """The records of the set at `model` (default: the shipped one); none if it cannot be read."""
     from .classification.persistence import ModelError, load_model_set
+    from .classification.share_errors import ShareErrors
 
     try:
-        known = {row["model_id"]: row for row in load_model_set(model).coverage()}
+        models = load_model_set(model)
     except ModelError:
-        known = {}
-    return [known.get(i, {"model_id": i, "language": "", "name": "(model not found: quality unknown)"})
-            for i in sorted(model_ids)]
+        return ModelRecords({}, {})
+    errors = {c["model_id"]: ShareErrors.from_dict(c["share_errors"]) for c in models.cards.values()
+              if "share_errors" in c}
+    return ModelRecords({row["model_id"]: row for row in models.coverage()}, errors)
 
 
 # ------------------------------------------------------------------------------------------------

@@ -109,9 +109,14 @@ def test_unknown_country_is_its_own_group_not_a_guess(frame):
 def test_long_form_holds_every_number_of_the_wide_table(frame):
     table = compare_table(frame)
     long = long_form(table, LABELS, "country")
-    assert len(long) == len(table) * len(LABELS) * 6
+    metrics = ["passages", "share", "share_lo", "share_hi", "per_10k_words", "emphasis", "share_adj",
+               "share_adj_lo", "share_adj_hi", "emphasis_adj", "rank", "rank_lo", "rank_hi"]
+    assert len(long) == len(table) * len(LABELS) * len(metrics) and set(long["metric"]) == set(metrics)
     row = long[(long["group"] == "Aurelia") & (long["category"] == "norms") & (long["metric"] == "share")]
     assert row["value"].item() == pytest.approx(0.6)
+    for (group, lab, metric), value in long.set_index(["group", "category", "metric"])["value"].items():
+        wide = table.set_index("country").loc[group, f"{lab}_{metric}"]
+        assert (pd.isna(value) and pd.isna(wide)) or value == wide
 
 
 def test_evidence_is_the_top_passages_by_probability(frame):

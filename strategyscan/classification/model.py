@@ -86,7 +86,7 @@ class PassageClassifier(ClassifierMixin, BaseEstimator):
 
     def _learner(self):
         if self.learner == "linear_svm":  # squared hinge loss; Platt scaling turns its scores into probabilities
-            return LinearSVC(C=self.C, class_weight=self.class_weight, max_iter=5000)
+            return LinearSVC(C=self.C, class_weight=self.class_weight, max_iter=5000, random_state=0)
         return LogisticRegression(C=self.C, class_weight=self.class_weight, max_iter=2000, solver="liblinear")
 
     # -- the estimator ------------------------------------------------------------------------

@@ -29,6 +29,7 @@ from .metrics import Report, report
 from .model import PassageClassifier
 from .normalise import NORMALISER_VERSION
 from .scorer import platt
+from .share_errors import share_errors
 from .taxonomy import Taxonomy, load_taxonomy
 
 THRESHOLD_GRID = np.round(np.arange(0.10, 0.81, 0.025), 3)
@@ -216,7 +217,9 @@ def train(items: list[LabelledPassage], taxonomy: Taxonomy | None = None, folds:
     model = PassageClassifier(labels=tuple(labels), **params)
     model._validate()
     normalised = TextNormaliser(model.language).transform([it.text for it in items])
-    cv = cross_validated(items, cross_validate(model, normalised, Y, groups, weights, folds), Y, labels)
+    scores = cross_validate(model, normalised, Y, groups, weights, folds)
+    cv = cross_validated(items, scores, Y, labels)
+    errors = share_errors(items, platt(scores, cv.calibration), Y, cv.thresholds, cv.measured, labels, cv.on)
     model.fit_normalised(normalised, Y, weights)
     model.calibration_ = cv.calibration
     model.thresholds_ = cv.thresholds
@@ -245,6 +248,7 @@ def train(items: list[LabelledPassage], taxonomy: Taxonomy | None = None, folds:
         "cross_validation": {"folds": folds, "grouped_by": "document", "measured_on": cv.on,
                              "note": "out-of-fold predictions, calibrated and thresholded on the same "
                                      "predictions (slightly optimistic)", "brier": cv.brier, **cv.report.to_dict()},
+        "share_errors": errors.to_dict(),
         "versions": vers,
         "created": _dt.datetime.now(_dt.UTC).replace(microsecond=0).isoformat(),
     }

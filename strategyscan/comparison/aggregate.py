@@ -22,7 +22,9 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
+from ..classification.share_errors import ShareErrors
 from ..records import PROSE_KINDS
+from .adjust import adjust, unit_frame
 
 GROUPINGS = ("country", "country-year", "document")
 Z95 = 1.959963984540054
@@ -131,8 +133,12 @@ class Aggregator:
     """Per-group counts and the strongest evidence, accumulated batch by batch: memory grows with
     the number of groups and documents, not with the number of passages."""
 
-    def __init__(self, labels: list[str], options: CompareOptions, keep_docs: set[str] | None = None) -> None:
+    def __init__(self, labels: list[str], options: CompareOptions, keep_docs: set[str] | None = None,
+                 errors: dict[str, ShareErrors] | None = None) -> None:
         self.labels, self.options, self.keep_docs = labels, options, keep_docs
+        self.errors = errors or {}
+        self.units: list[pd.DataFrame] = []
+        self.changes = pd.DataFrame()
         self.keys = _group_keys(options.by)
         self.parts: list[pd.DataFrame] = []
         self.docs: dict[tuple, set[str]] = {}
@@ -164,6 +170,7 @@ class Aggregator:
         for key, langs in counted_languages.groupby(self.keys, dropna=False, observed=True)["_lang"].unique().items():
             self.languages.setdefault(key if isinstance(key, tuple) else (key,), set()).update(map(str, langs))
         self.model_ids.update(set(t["model_id"].astype(str)) - {""})
+        self.units.append(unit_frame(t, counted, self.keys, self.labels))
         if self.options.evidence:
             self.candidates.append(self._top(t[counted]))
 
@@ -204,7 +211,14 @@ class Aggregator:
         for col in ("passages", "words", "excluded_headings", "excluded_language",
                     *(f"{lab}_passages" for lab in self.labels)):
             g[col] = g[col].astype(int)
-        return g.sort_values(self.keys).reset_index(drop=True)
+        g = g.sort_values(self.keys).reset_index(drop=True)
+        units = pd.concat(self.units, ignore_index=True)
+        counts = [c for c in units.columns if c == "n" or c[:2] in ("k_", "s_", "q_")]
+        units = units.groupby([c for c in units.columns if c not in counts], dropna=False, observed=True,
+                              sort=False)[counts].sum().reset_index()
+        adjusted = adjust(g, units, self.keys, self.labels, self.errors)
+        self.changes = adjusted.changes
+        return pd.concat([g, adjusted.columns], axis=1)
 
     def evidence(self) -> pd.DataFrame:
         cols = ["group", *self.keys, "category", "rank", "probability", "labelled", "file", "page",
@@ -222,17 +236,19 @@ class Aggregator:
 
 
 def aggregate(frames: Iterable[pd.DataFrame], labels: list[str], options: CompareOptions,
-              keep_docs: set[str] | None = None) -> Aggregator:
-    agg = Aggregator(labels, options, keep_docs)
+              keep_docs: set[str] | None = None, errors: dict[str, ShareErrors] | None = None) -> Aggregator:
+    agg = Aggregator(labels, options, keep_docs, errors)
     for frame in frames:
         agg.add(frame)
     return agg
 
 
-def compare_table(tags: pd.DataFrame, options: CompareOptions = CompareOptions()) -> pd.DataFrame:
-    """One row per group with counts, shares, intervals, rates and emphasis per category."""
+def compare_table(tags: pd.DataFrame, options: CompareOptions = CompareOptions(),
+                  errors: dict[str, ShareErrors] | None = None) -> pd.DataFrame:
+    """One row per group with counts, shares, intervals, rates and emphasis per category; with
+    the models' error records (`errors`, by model id), adjusted shares, intervals and ranks."""
     keep = latest_documents([tags]) if options.latest else None
-    return aggregate([tags], labels_of(tags), options, keep).table()
+    return aggregate([tags], labels_of(tags), options, keep, errors).table()
 
 
 def evidence(tags: pd.DataFrame, options: CompareOptions = CompareOptions()) -> pd.DataFrame:
@@ -245,7 +261,9 @@ def long_form(table: pd.DataFrame, labels: list[str], by: str) -> pd.DataFrame:
     """(group columns, category, metric, value): ready for plotting tools and spreadsheets."""
     keys = [c for c in ("country", "iso3", "year", "doc_id", "file") if c in table.columns]
     rows = []
-    metrics = ("passages", "share", "share_lo", "share_hi", "per_10k_words", "emphasis")
+    metrics = [m for m in ("passages", "share", "share_lo", "share_hi", "per_10k_words", "emphasis", "share_adj",
+                           "share_adj_lo", "share_adj_hi", "emphasis_adj", "rank", "rank_lo", "rank_hi")
+               if f"{labels[0]}_{m}" in table.columns]
     for _, row in table.iterrows():
         base = {k: row[k] for k in keys}
         base["group"] = group_name(row, by)

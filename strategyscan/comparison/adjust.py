@@ -1,0 +1,219 @@
+"""Shares you can cite: the estimate each model's error record chose, with intervals that respect
+documents and the model's measured error, ranks with their uncertainty, and change over time.
+
+Each group's passages come in units: one document scored by one model. For 1,000 seeded
+replicates (vectorised) a group's share is recomputed from
+- its documents resampled with replacement (a cluster bootstrap: passages of one document are
+  not independent draws), or, where it has one document, its passages resampled;
+- the model's error rates drawn from their counts (Beta for true- and false-positive rates, normal
+  for mean probabilities), where the estimator uses them;
+- for every document, a residual (true share minus estimate) of one of the training documents
+  whose estimate was nearest: the model's error on a whole document is systematic, and sampling
+  alone would not cover it.
+The interval is the 2.5-97.5 percentile range of the replicates.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+from ..classification.share_errors import ShareErrors, estimate
+
+REPLICATES = 1000
+SEED = 20261202
+NEIGHBOURS = 15  # training documents whose residuals stand for a document's model error
+MIN_PASSAGES = 20
+
+
+@dataclass(frozen=True)
+class Adjusted:
+    columns: pd.DataFrame   # one row per group (the table's order): adjusted shares, intervals, ranks
+    changes: pd.DataFrame   # consecutive strategies of a country: change in adjusted share
+
+
+def unit_frame(t: pd.DataFrame, counted: pd.Series, keys: list[str], labels: list[str]) -> pd.DataFrame:
+    """Per group, document and model: counted passages, labelled passages, sum and sum of squares
+    of probabilities per label. Summed over batches by the caller."""
+    c = t[counted]
+    cols = {"n": np.ones(len(c), dtype=int)}
+    for lab in labels:
+        p = c[f"p_{lab}"].astype(float)
+        cols[f"k_{lab}"] = c[f"_has_{lab}"].astype(int)
+        cols[f"s_{lab}"] = p
+        cols[f"q_{lab}"] = p * p
+    unit_keys = [*keys, *(k for k in ("doc_id", "year") if k not in keys), "model_id"]
+    frame = pd.DataFrame(cols, index=c.index).assign(**{k: c[k] for k in unit_keys})
+    return frame.groupby(unit_keys, dropna=False, observed=True, sort=False).sum().reset_index()
+
+
+def _draw_rates(errors: ShareErrors, rng: np.random.Generator, replicates: int) -> dict[str, np.ndarray]:
+    """(replicates, n_labels) error rates drawn with the uncertainty of their counts."""
+    r = [errors.rates[lab] for lab in errors.labels]
+    tp, fn, fp, tn = (np.array([getattr(x, f) for x in r], dtype=float) for f in ("tp", "fn", "fp", "tn"))
+    pos_n, neg_n = np.maximum(tp + fn, 1), np.maximum(fp + tn, 1)
+    size = (replicates, len(r))
+    normal = rng.standard_normal((2, *size))
+    return {"tpr": rng.beta(tp + 1, fn + 1, size), "fpr": rng.beta(fp + 1, tn + 1, size),
+            "ptpr": np.clip(np.array([x.pos_mean for x in r]) + normal[0] * np.array([x.pos_sd for x in r])
+                            / np.sqrt(pos_n), 0, 1),
+            "pfpr": np.clip(np.array([x.neg_mean for x in r]) + normal[1] * np.array([x.neg_sd for x in r])
+                            / np.sqrt(neg_n), 0, 1)}
+
+
+def _residuals(errors: ShareErrors, point: np.ndarray, rng: np.random.Generator, replicates: int) -> np.ndarray:
+    """(replicates, n_labels) residuals for one document whose estimate is `point` (n_labels,):
+    drawn from the training documents nearest in estimate, label by label."""
+    est, truth, _ = errors.document_arrays()
+    out = np.zeros((replicates, len(point)))
+    if not len(est):
+        return out
+    k = min(NEIGHBOURS, len(est))
+    for j in range(len(point)):
+        near = np.argsort(np.abs(est[:, j] - point[j]), kind="stable")[:k]
+        out[:, j] = (truth[near, j] - est[near, j])[rng.integers(0, k, replicates)]
+    return out
+
+
+class _Units:
+    """Per-unit point estimates and replicate components, computed once for groups and changes."""
+
+    def __init__(self, units: pd.DataFrame, labels: list[str], errors: dict[str, ShareErrors],
+                 replicates: int, seed: int) -> None:
+        rng = np.random.default_rng(seed)
+        self.units, self.labels = units.reset_index(drop=True), labels
+        n = self.units["n"].to_numpy(dtype=float)
+        k = self.units[[f"k_{lab}" for lab in labels]].to_numpy(dtype=float)
+        s = self.units[[f"s_{lab}" for lab in labels]].to_numpy(dtype=float)
+        q = self.units[[f"q_{lab}" for lab in labels]].to_numpy(dtype=float)
+        safe = np.maximum(n, 1)[:, None]
+        cc, pcc = k / safe, s / safe
+        sd = np.sqrt(np.maximum(q / safe - pcc**2, 0))
+        models = self.units["model_id"].astype(str).to_numpy()
+        self.known = np.array([m in errors for m in models])
+        self.n = n
+        self.point = np.full(cc.shape, np.nan)
+        # replicate shares of each unit alone: its passages resampled
+        self.alone = np.full((replicates, *cc.shape), np.nan)
+        # replicate shares of each unit at its observed counts (documents are resampled instead)
+        self.fixed = np.full((replicates, *cc.shape), np.nan)
+        for model in sorted(set(models[self.known])):
+            rec, rows = errors[model], np.flatnonzero(models == model)
+            rates = _draw_rates(rec, rng, replicates)
+            self.point[rows] = estimate(rec.estimator, cc[rows], pcc[rows], rec.rate_arrays())
+            for i in rows:
+                cc_star = rng.binomial(int(n[i]), cc[i], (replicates, len(labels))) / max(n[i], 1)
+                pcc_star = np.clip(pcc[i] + rng.standard_normal((replicates, len(labels))) * sd[i]
+                                   / np.sqrt(max(n[i], 1)), 0, 1)
+                resid = _residuals(rec, self.point[i], rng, replicates)
+                self.alone[:, i] = np.clip(estimate(rec.estimator, cc_star, pcc_star, rates) + resid, 0, 1)
+                self.fixed[:, i] = np.clip(estimate(rec.estimator, cc[i], pcc[i], rates) + resid, 0, 1)
+        self.rng = rng
+
+    def group(self, rows: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """(point (n_labels,), replicates (R, n_labels)) of the share of the units `rows`."""
+        weights = self.n[rows]
+        point = (self.point[rows] * weights[:, None]).sum(0) / max(weights.sum(), 1)
+        if len(rows) == 1:
+            return point, self.alone[:, rows[0]]
+        picks = self.rng.multinomial(len(rows), np.full(len(rows), 1 / len(rows)), self.alone.shape[0])
+        w = picks * weights  # (R, units)
+        reps = np.einsum("ru,rul->rl", w, self.fixed[:, rows]) / np.maximum(w.sum(1), 1)[:, None]
+        return point, reps
+
+
+def adjust(table: pd.DataFrame, units: pd.DataFrame, keys: list[str], labels: list[str],
+           errors: dict[str, ShareErrors], replicates: int = REPLICATES, seed: int = SEED) -> Adjusted:
+    """Adjusted share, interval, emphasis, rank and rank interval per group and label; and the
+    change between each country's consecutive strategies."""
+    if units.empty:
+        return Adjusted(pd.DataFrame(index=table.index), pd.DataFrame())
+    u = _Units(units, labels, errors, replicates, seed)
+    G, L = len(table), len(labels)
+    # the group of each unit (a merge matches missing years and codes as equals)
+    group_of = u.units[keys].merge(table[keys].assign(_g=np.arange(G)), on=keys, how="left")["_g"].to_numpy()
+    point, lo, hi = np.full((G, L), np.nan), np.full((G, L), np.nan), np.full((G, L), np.nan)
+    reps = np.full((replicates, G, L), np.nan)
+    notes = []
+    for g in range(G):
+        members = np.flatnonzero(group_of == g)
+        rows = members[u.known[members]]
+        unknown = sorted(set(u.units.iloc[members]["model_id"].astype(str)) - set(errors))
+        note = []
+        if unknown:
+            note.append(f"raw share only for passages of model(s) without an error record: {', '.join(unknown)}")
+        if len(rows):
+            point[g], reps[:, g] = u.group(rows)
+            lo[g], hi[g] = np.percentile(reps[:, g], [2.5, 97.5], axis=0)
+            if u.n[rows].sum() < MIN_PASSAGES:
+                note.append(f"fewer than {MIN_PASSAGES} counted passages: the interval is wide for a reason")
+        unstable = sorted({lab for m in set(u.units.iloc[rows]["model_id"].astype(str))
+                           for lab in errors[m].unstable()})
+        if unstable:
+            note.append(f"correction unstable (true- and false-positive rates close) for {', '.join(unstable)}")
+        notes.append("; ".join(note))
+    out = {}
+    total = np.nansum(point * table["passages"].to_numpy()[:, None], axis=0) / max(table["passages"].sum(), 1)
+    counted = table["passages"].to_numpy() > 0
+    for j, lab in enumerate(labels):
+        out[f"{lab}_share_adj"] = np.round(point[:, j], 4)
+        out[f"{lab}_share_adj_lo"] = np.round(lo[:, j], 4)
+        out[f"{lab}_share_adj_hi"] = np.round(hi[:, j], 4)
+        with np.errstate(divide="ignore", invalid="ignore"):
+            out[f"{lab}_emphasis_adj"] = np.round(point[:, j] / total[j], 3) if total[j] else np.nan
+        rank, rank_lo, rank_hi, above = _ranks(point[:, j], reps[:, :, j], counted)
+        out[f"{lab}_rank"], out[f"{lab}_rank_lo"], out[f"{lab}_rank_hi"] = rank, rank_lo, rank_hi
+        out[f"{lab}_p_above_next"] = above
+    out["adj_note"] = notes
+    columns = pd.DataFrame(out, index=table.index)
+    return Adjusted(columns, _changes(u, keys, labels, replicates))
+
+
+def _ranks(point: np.ndarray, reps: np.ndarray, counted: np.ndarray):
+    """Rank 1 = highest adjusted share, among groups with counted passages; the 95 % range of the
+    rank over replicates; and how often a group's share exceeds that of the group ranked next."""
+    G = len(point)
+    rank = np.full(G, np.nan)
+    lo, hi, above = np.full(G, np.nan), np.full(G, np.nan), np.full(G, np.nan)
+    ok = np.flatnonzero(counted & ~np.isnan(point))
+    if not len(ok):
+        return rank, lo, hi, above
+    order = ok[np.argsort(-point[ok], kind="stable")]
+    rank[order] = np.arange(1, len(order) + 1)
+    r = reps[:, ok]
+    rep_rank = (-r).argsort(axis=1, kind="stable").argsort(axis=1) + 1
+    lo[ok], hi[ok] = np.percentile(rep_rank, [2.5, 97.5], axis=0)
+    for a, b in zip(order[:-1], order[1:]):
+        above[a] = round(float((reps[:, a] > reps[:, b]).mean()), 3)
+    return rank, lo, hi, above
+
+
+def _changes(u: _Units, keys: list[str], labels: list[str], replicates: int) -> pd.DataFrame:
+    """Countries with two or more documents of known year: consecutive strategies' change in each
+    category's adjusted share (the later minus the earlier), with a 95 % interval."""
+    units = u.units
+    if "country" not in units.columns or "year" not in units.columns:
+        return pd.DataFrame()
+    rows = []
+    for country, group in units[u.known].groupby("country", sort=True, dropna=False):
+        docs = (group.dropna(subset=["year"]).groupby("doc_id", sort=False)
+                .agg(year=("year", "min"), n=("n", "sum")).reset_index().sort_values(["year", "doc_id"]))
+        if len(docs) < 2:
+            continue
+        shares = {}
+        for doc in docs["doc_id"]:
+            shares[doc] = u.group(group.index[group["doc_id"] == doc].to_numpy())
+        for (_, a), (_, b) in zip(docs.iloc[:-1].iterrows(), docs.iloc[1:].iterrows()):
+            (pa, ra), (pb, rb) = shares[a["doc_id"]], shares[b["doc_id"]]
+            lo, hi = np.percentile(rb - ra, [2.5, 97.5], axis=0)
+            for j, lab in enumerate(labels):
+                rows.append({"country": country, "iso3": group["iso3"].iloc[0] if "iso3" in group else "",
+                             "category": lab, "from_doc": a["doc_id"], "from_year": int(a["year"]),
+                             "to_doc": b["doc_id"], "to_year": int(b["year"]),
+                             "from_share_adj": round(float(pa[j]), 4), "to_share_adj": round(float(pb[j]), 4),
+                             "change": round(float(pb[j] - pa[j]), 4), "change_lo": round(float(lo[j]), 4),
+                             "change_hi": round(float(hi[j]), 4),
+                             "p_increase": round(float((rb[:, j] > ra[:, j]).mean()), 3)})
+    return pd.DataFrame(rows)
