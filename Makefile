@@ -4,7 +4,7 @@ PY     := $(VENV)/bin/python
 BIN    := $(VENV)/bin
 OUT    ?= out/sample
 
-.PHONY: install install-ocr run demo test model select samples bench bench-ingest bench-wild bench-ocr bench-tag bench-shares bench-run learning-curve clean
+.PHONY: install install-ocr install-browser run demo test model select samples bench bench-ingest bench-wild bench-ocr bench-tag bench-shares bench-report bench-run learning-curve clean
 
 $(VENV)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -17,6 +17,10 @@ install: $(VENV)/.installed
 ## OCR for scanned PDFs (tesserocr, pytesseract; the language data: apt-get install tesseract-ocr-eng ...)
 install-ocr: install
 	$(PY) -m pip install --quiet -e '.[ocr]'
+
+## the report's browser tests: Playwright (Chromium itself comes from the system: apt-get install chromium)
+install-browser: install
+	$(PY) -m pip install --quiet -e '.[browser]'
 
 ## run the whole pipeline (ingest, tag, compare) on the built-in sample
 run: install
@@ -46,7 +50,7 @@ select: install
 samples: install
 	$(PY) corpora/sample_sources/make_samples.py
 
-bench: bench-ingest bench-wild bench-ocr bench-tag bench-shares bench-run
+bench: bench-ingest bench-wild bench-ocr bench-tag bench-shares bench-report bench-run
 
 bench-ingest: install
 	$(PY) bench/ingest.py
@@ -64,6 +68,9 @@ bench-tag: install
 
 bench-shares: install
 	$(PY) bench/shares.py
+
+bench-report: install
+	$(PY) bench/report.py
 
 bench-run: install
 	$(PY) bench/run.py

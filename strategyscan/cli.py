@@ -35,6 +35,12 @@ LanguagesOpt = Annotated[Optional[str], typer.Option(
                         "covers; passages in other languages are never counted)")]
 
 
+MinPassagesOpt = Annotated[Optional[int], typer.Option(
+    "--min-passages", min=0, help="Support below which a group is listed apart in the report and the headline, not "
+                                  "ranked (default 30 counted passages)")]
+PngOpt = Annotated[bool, typer.Option("--png", help="Also write the charts as PNG files (heatmap, rankings, timelines)")]
+
+
 def _codes(languages: str | None) -> list[str] | None:
     return None if languages is None else [c.strip() for c in languages.split(",")]
 
@@ -302,28 +308,39 @@ def compare(tags: Annotated[Path, typer.Argument(help="tags.csv from 'strategysc
             languages: LanguagesOpt = None,
             include_headings: Annotated[bool, typer.Option("--include-headings")] = False,
             model: Annotated[Optional[Path], typer.Option(
-                "--model", help="The model folder the tags came from, for its measured quality in the report "
-                                "(default: the shipped model)")] = None) -> None:
+                "--model", help="The model folder the tags came from, for its measured quality and error record "
+                                "(default: the shipped model)")] = None,
+            min_passages: MinPassagesOpt = None, png: PngOpt = False) -> None:
     """Per-country emphasis with intervals, evidence passages and an HTML report."""
     from . import pipeline
 
     result = pipeline.compare(tags, out, by=by, latest=latest, evidence=evidence, languages=_codes(languages),
-                              include_headings=include_headings, model=model)
-    _comparison_summary(result.table, out)
+                              include_headings=include_headings, model=model, min_passages=min_passages, png=png)
+    _comparison_summary(result.table, out, min_passages)
 
 
-def _comparison_summary(table, out: Path) -> None:
-    labels = [c[: -len("_emphasis")] for c in table.columns if c.endswith("_emphasis")]
-    summary = Table(title=f"{len(table)} groups: who stresses each category most")
+def _comparison_summary(table, out: Path, min_passages: int | None = None) -> None:
+    from .comparison.report_data import MIN_PASSAGES
+
+    floor = MIN_PASSAGES if min_passages is None else min_passages
+    labels = [c[: -len("_emphasis")] for c in table.columns if c.endswith("_emphasis") and not c.endswith("_adj")]
+    supported = table[table["passages"] >= floor]
+    caption = f"{len(table)} groups ({len(supported)} with at least {floor} counted passages)"
+    if supported.empty:  # say so rather than print nothing: every group is thin
+        supported = table[table["passages"] > 0]
+        caption = f"{len(table)} groups, none with {floor} counted passages: thin support, read with care"
+    summary = Table(title=f"{caption}: who stresses each category most")
     summary.add_column("category")
     summary.add_column("highest share (95 % interval)")
     for lab in labels:
-        ranked = table[table["passages"] > 0].sort_values(f"{lab}_share", ascending=False)
+        share = f"{lab}_share_adj"  # the adjusted share where the models have an error record
+        if share not in supported or not supported[share].notna().any():
+            share = f"{lab}_share"
+        ranked = supported.dropna(subset=[share]).sort_values(share, ascending=False)
         if ranked.empty:
             continue
         r = ranked.iloc[0]
-        summary.add_row(lab, f"{r['country']}: {r[f'{lab}_share']:.1%} "
-                             f"({r[f'{lab}_share_lo']:.1%}-{r[f'{lab}_share_hi']:.1%})")
+        summary.add_row(lab, f"{r['country']}: {r[share]:.1%} ({r[share + '_lo']:.1%}-{r[share + '_hi']:.1%})")
     out_console.print(summary)
     out_console.print(f"report: {out / 'report.html'}", highlight=False)
 
@@ -332,7 +349,7 @@ def _comparison_summary(table, out: Path) -> None:
 @user_errors
 def run(sources: Sources, out: OutDir, model: ModelOpt = None, by: ByOpt = "country",
         latest: Annotated[bool, typer.Option("--latest")] = False, languages: LanguagesOpt = None,
-        engine: Engine = "pypdfium2",
+        min_passages: MinPassagesOpt = None, png: PngOpt = False, engine: Engine = "pypdfium2",
         manifest: ManifestOpt = None, workers: Workers = 0, executor: ExecutorOpt = "local",
         scheduler: SchedulerOpt = None, ocr: OcrOpt = True,
         strict: Annotated[bool, typer.Option(help="Exit non-zero if any file is an error")] = False,
@@ -342,14 +359,14 @@ def run(sources: Sources, out: OutDir, model: ModelOpt = None, by: ByOpt = "coun
 
     with _Bars(not quiet) as bars:
         result = pipeline.run(sources, out, model=model, by=by, latest=latest, languages=_codes(languages),
-                              engine=engine, manifest=manifest,
+                              min_passages=min_passages, png=png, engine=engine, manifest=manifest,
                               ocr=ocr, workers=workers, executor=executor, scheduler=scheduler, progress=bars)
     if not quiet:
         _document_summary(result.ingest.documents, out, out_console)
         out_console.print(f"passages tagged: {result.tag.rows} "
                           f"(extraction reused for {result.ingest.reused} file(s), tags reused for "
                           f"{result.tag.reused} passage(s))", highlight=False)
-        _comparison_summary(result.compare.table, out)
+        _comparison_summary(result.compare.table, out, min_passages)
     if strict and (result.ingest.documents["status"] == "error").any():
         raise typer.Exit(1)
 

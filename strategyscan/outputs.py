@@ -8,9 +8,10 @@ import os
 import tempfile
 from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-import pandas as pd
-
+if TYPE_CHECKING:  # pandas costs a quarter of a second: not for `strategyscan --help`
+    import pandas as pd
 
 _UMASK = os.umask(0)
 os.umask(_UMASK)

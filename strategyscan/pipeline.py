@@ -327,8 +327,11 @@ class CompareOutput:
 def compare(tags: pd.DataFrame | str | os.PathLike, out: str | os.PathLike | None = None, *,
             by: str = "country", latest: bool = False, evidence: int = 5,
             languages: list[str] | tuple[str, ...] | None = None, include_headings: bool = False,
-            report: bool = True, model: str | os.PathLike | None = None) -> CompareOutput:
-    """Per-group emphasis tables, evidence passages and (with `out`) CSVs, PNGs and report.html.
+            report: bool = True, model: str | os.PathLike | None = None, min_passages: int | None = None,
+            png: bool = False, documents: pd.DataFrame | None = None) -> CompareOutput:
+    """Per-group emphasis tables, evidence passages and (with `out`) CSVs and report.html (PNG
+    charts with `png`). `documents` (what `ingest` read) lets the report list the files left out;
+    `min_passages` is the support below which the report lists a group apart instead of ranking it.
 
     A tags file is read in batches, without its text column; texts are fetched only for the
     evidence passages, so memory does not grow with the number of passages.
@@ -364,17 +367,36 @@ def compare(tags: pd.DataFrame | str | os.PathLike, out: str | os.PathLike | Non
         write_csv(out_dir / "comparison_long.csv", long)
         write_csv(out_dir / "evidence.csv", ev)
         write_csv(out_dir / "changes.csv", agg.changes)
-        if report:
-            from .comparison.report import write_report
-
+        if report or png:
             taxonomy = load_taxonomy()
             titles = {lab: (taxonomy.title(lab) if lab in taxonomy.labels else lab) for lab in labels}
+        if png:
+            from .comparison.plots import write_pngs
+
+            write_pngs(out_dir, table, agg.changes, labels, titles, by)
+        if report:
+            from .comparison.report import write_report
+            from .comparison.report_data import MIN_PASSAGES, report_data
+
+            if documents is None and not isinstance(tags, pd.DataFrame):
+                documents = _documents_beside(Path(tags))
             descriptions = {c.name: c.description for c in taxonomy.categories}
-            report_path = write_report(out_dir, table, ev, labels, titles, descriptions, by,
-                                       {"model_id": table["model_id"].iloc[0] if len(table) else "",
-                                        "groups": len(table), "models": records.used(agg.model_ids)},
-                                       agg.changes)
+            data = report_data(table, ev, agg.changes, agg.unit_table, labels, titles, descriptions, by, agg.keys,
+                               {"model_id": table["model_id"].iloc[0] if len(table) else "", "groups": len(table),
+                                "models": records.used(agg.model_ids)},
+                               documents, MIN_PASSAGES if min_passages is None else min_passages)
+            report_path = write_report(out_dir, data)
     return CompareOutput(table, long, ev, report_path, agg.changes)
+
+
+def _documents_beside(tags: Path) -> pd.DataFrame | None:
+    """The `documents.csv` an ingest wrote beside a tags table, for the report's list of files
+    left out; none if absent or unreadable (the report then leaves the list out)."""
+    path = tags.parent / "documents.csv"
+    try:
+        return pd.read_csv(path) if path.is_file() else None
+    except (OSError, ValueError, pd.errors.ParserError):
+        return None
 
 
 @dataclass(frozen=True)
@@ -418,7 +440,7 @@ class RunOutput:
 
 def run(sources: list[str | os.PathLike], out: str | os.PathLike, *, model: str | os.PathLike | None = None,
         by: str = "country", latest: bool = False, languages: list[str] | tuple[str, ...] | None = None,
-        workers: int = 0, executor: str = "local", scheduler: str | None = None, progress: Progress | None = None,
+        min_passages: int | None = None, png: bool = False, workers: int = 0, executor: str = "local", scheduler: str | None = None, progress: Progress | None = None,
         **ingest_options) -> RunOutput:
     """Ingest, tag and compare into one folder; unchanged files are not extracted again."""
     from .comparison import CompareOptions
@@ -430,7 +452,8 @@ def run(sources: list[str | os.PathLike], out: str | os.PathLike, *, model: str 
                       progress=progress, **ingest_options)
     tagged = tag(ingested.passages_parquet, out_dir, model=model, workers=workers, executor=executor,
                  scheduler=scheduler, progress=progress)
-    compared = compare(tagged.tags_parquet, out_dir, by=by, latest=latest, languages=languages, model=model)
+    compared = compare(tagged.tags_parquet, out_dir, by=by, latest=latest, languages=languages, model=model,
+                       min_passages=min_passages, png=png, documents=ingested.documents)
     if progress:
         progress("compare", 1, 1)
     return RunOutput(ingested, tagged, compared, out_dir)

@@ -1,6 +1,6 @@
-"""Shared fixtures. Tests that need ../shared, OCR or pdftotext skip where they are absent (a
-user's fresh clone); with STRATEGYSCAN_REQUIRE_SHARED=1 and STRATEGYSCAN_REQUIRE_OCR=1 (set by
-.ci/run, which installs them) they fail instead."""
+"""Shared fixtures. Tests that need ../shared, OCR, pdftotext or a browser skip where they are
+absent (a user's fresh clone); with STRATEGYSCAN_REQUIRE_SHARED=1, STRATEGYSCAN_REQUIRE_OCR=1 and
+STRATEGYSCAN_REQUIRE_BROWSER=1 (set by .ci/run, which installs them) they fail instead."""
 
 from __future__ import annotations
 

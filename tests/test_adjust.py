@@ -114,7 +114,7 @@ def test_change_between_consecutive_strategies_with_an_interval(tmp_path):
     assert set(agg.changes["country"]) == {"Aurelia"}  # one strategy is no change
     assert (tmp_path / "out" / "changes.csv").is_file()
     report = (tmp_path / "out" / "report.html").read_text(encoding="utf-8")
-    assert "<h2 id='method'>How the shares are estimated</h2>" in report
+    assert "<h2 id='method'>Method</h2>" in report and "Adjusted share" in report
 
 
 def test_the_error_record_chooses_an_estimator_only_among_enough_documents():

@@ -128,15 +128,30 @@ def test_evidence_is_the_top_passages_by_probability(frame):
     assert set(top.columns) >= {"file", "page", "passage_id", "text", "labelled"}
 
 
-def test_compare_writes_tables_plots_and_a_self_contained_report(frame, tmp_path):
+def test_compare_writes_tables_and_a_self_contained_report_with_its_data(frame, tmp_path):
+    import json
+
     out = pipeline.compare(frame, tmp_path)
-    for name in ("country_comparison.csv", "comparison_long.csv", "evidence.csv", "report.html",
-                 "heatmap.png", "ranking_norms.png"):
+    for name in ("country_comparison.csv", "comparison_long.csv", "evidence.csv", "changes.csv", "report.html"):
         assert (tmp_path / name).stat().st_size > 0, name
+    assert not list(tmp_path.glob("*.png"))  # charts are drawn in the browser; PNG only on request
     page = out.report.read_text(encoding="utf-8")
-    assert "Aurelia" in page and "Kestria" in page
     assert not re.search(r"""(src|href)=["']https?:""", page)  # nothing fetched from the network
-    assert page.count("data:image/png;base64,") == 1 + len(LABELS)
+    data = json.loads(re.search(r"<script type='application/json' id='data'>(.*?)</script>", page, re.S)
+                      .group(1).replace("<\\/", "</"))
+    groups = {g["group"]: g for g in data["groups"]}
+    assert set(groups) == {"Aurelia", "Kestria"} and groups["Aurelia"]["passages"] == 10
+    assert groups["Aurelia"]["cells"]["norms"]["share"] == pytest.approx(0.6)
+    assert {e["group"] for e in data["evidence"]} == {"Aurelia", "Kestria"}
+    assert "href='country_comparison.csv'" in page and "href='evidence.csv'" in page
+    assert data["min_passages"] == 30
+    assert len({d["doc_id"] for d in data["documents"] if d["group"] == "Aurelia"}) == 2
+
+
+def test_png_charts_on_request(frame, tmp_path):
+    pipeline.compare(frame, tmp_path, png=True, min_passages=5)
+    for name in ("heatmap.png", "ranking_norms.png"):
+        assert (tmp_path / name).read_bytes()[:4] == b"\x89PNG", name
 
 
 def test_a_table_that_is_not_tags_is_refused(tmp_path):

@@ -171,3 +171,15 @@ def test_a_run_gives_shares_for_every_covered_language_and_lists_the_rest(tmp_pa
     assert "Austria" in report  # listed among the groups without shares
     only_english = pipeline.compare(result.tag.tags_parquet, None, languages=["en"]).table.set_index("iso3")
     assert only_english.loc["SEN", "passages"] == 0
+
+
+@pytest.mark.parametrize("language", OTHER_LANGUAGES)
+def test_a_shipped_scorer_with_its_pruned_lemma_table_gives_the_estimators_probabilities(language):
+    from strategyscan.classification.persistence import load_model
+
+    folder = load_model_set().folders[language]
+    scorer, _ = load_tagger(folder)
+    estimator, _ = load_model(folder)
+    assert 0 < len(scorer.lemmas) < len(lemma_table(language))  # never the whole table at tagging time
+    texts = [it.text for it in read_labelled(shipped_corpus_files(language))]
+    assert np.abs(scorer.predict_proba(texts) - estimator.predict_proba(texts)).max() < 1e-9

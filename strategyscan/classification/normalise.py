@@ -177,10 +177,11 @@ def mask_in(text: str, language: str) -> str:
 _WORD_RE = re.compile(r"\d+(?:[.,/:]\d+)*(?!\w)|\w+")
 
 
-def lemmatise_in(texts: list[str], language: str) -> list[str]:
+def lemmatise_in(texts: list[str], language: str, table: dict[str, str] | None = None) -> list[str]:
     """Lemmas of masked text in `language`; function words stay as written (the lookup tables
-    know no part of speech, and would make Spanish "para" the verb "parir")."""
-    table, stop = languages.lemma_table(language), languages.stop_words(language)
+    know no part of speech, and would make Spanish "para" the verb "parir"). `table` replaces
+    spaCy's full table (a model's pruned copy of it: see `scorer.prune_lemmas`)."""
+    table, stop = table if table is not None else languages.lemma_table(language), languages.stop_words(language)
     out = []
     for text in texts:
         text = text.replace("ё", "е") if language == "ru" else text
@@ -190,10 +191,10 @@ def lemmatise_in(texts: list[str], language: str) -> list[str]:
     return out
 
 
-def normalise(texts: list[str], language: str = "en") -> list[str]:
-    """Masked lemma strings, the text every feature is computed from."""
+def normalise(texts: list[str], language: str = "en", lemmas: dict[str, str] | None = None) -> list[str]:
+    """Masked lemma strings, the text every feature is computed from (`lemmas`: see `lemmatise_in`)."""
     if language == "en":
         return lemmatise([mask(str(t)) for t in texts])
     if language not in languages.LANGUAGES:
         raise ValueError(f"no text normaliser for language {language!r}; languages: {', '.join(languages.LANGUAGES)}")
-    return lemmatise_in([mask_in(str(t), language) for t in texts], language)
+    return lemmatise_in([mask_in(str(t), language) for t in texts], language, lemmas)

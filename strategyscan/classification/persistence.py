@@ -167,7 +167,9 @@ class ModelSet:
             held = card.get("heldout") or {}
             out.append({"language": lang, "name": NAMES.get(lang, lang), "model_id": card["model_id"],
                         "heldout_passages": held.get("passages"), "heldout_micro_f1": held.get("micro_f1"),
-                        "heldout_macro_f1": held.get("macro_f1"), "heldout_exact": held.get("exact_match")})
+                        "heldout_macro_f1": held.get("macro_f1"), "heldout_exact": held.get("exact_match"),
+                        "heldout_labels": [{"label": x["label"], "f1": x["f1"], "support": x["support"]}
+                                           for x in held.get("labels", [])]})
         return out
 
 

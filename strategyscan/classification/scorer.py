@@ -22,6 +22,7 @@ from .normalise import concept_matcher, concepts_in, drop_stop_words, normalise
 SCORER_FILE = "scorer.npz"
 FORMAT = 2  # 2: Platt calibration of the raw scores
 _TOKEN_RE = re.compile(r"(?u)\b\w+\b")  # the vectoriser's token pattern
+_WORD = re.compile(r"\w+")
 
 
 def platt(scores: np.ndarray, calibration: np.ndarray) -> np.ndarray:
@@ -29,6 +30,27 @@ def platt(scores: np.ndarray, calibration: np.ndarray) -> np.ndarray:
 
     Here, with numpy alone, so that the estimator, training and the scorer share one formula."""
     return 1.0 / (1.0 + np.exp(-(scores * calibration[:, 0] + calibration[:, 1])))
+
+
+def prune_lemmas(language: str, vocabulary: dict[str, int], phrases: list[list[str]]) -> dict[str, str] | None:
+    """The entries of a language's lookup table that can change what the model computes: those
+    whose lemma (or word) is a vocabulary token or a stop word, or begins with a concept-phrase token. Any other
+    word gives a token the model ignores either way. Saved with the scorer, so tagging neither
+    loads the whole table (up to 800,000 entries, a second and 150 MB per worker) nor differs from it
+    (a test pins the scorer to the estimator, which uses the whole table)."""
+    if language == "en":
+        return None
+    from .languages import lemma_table, stop_words
+
+    needed = {tok for term in vocabulary for tok in term.split()} | stop_words(language)
+    # concept phrases match at a word's start, so a word the phrase token begins counts too
+    prefixes = {tok for group in phrases for phrase in group for tok in phrase.split()}
+
+    def counts(word: str) -> bool:
+        return word in needed or any(word[:i] in prefixes for i in range(1, len(word) + 1))
+
+    # a lemma of several words or with a hyphen or apostrophe ("au" -> "à le") is kept whole: its parts count
+    return {k: v for k, v in lemma_table(language).items() if not _WORD.fullmatch(v) or counts(v) or counts(k)}
 
 
 class NotScorable(ValueError):
@@ -49,6 +71,7 @@ class LinearScorer:
     stop_words: bool
     ngrams: tuple[int, int]
     language: str = "en"  # the normaliser's language
+    lemmas: dict[str, str] | None = None  # non-English: the part of the lookup table the model can see
     model_id: str = ""  # the card's id, so a scorer left beside another model is never used for it
     _matcher: tuple | None = field(default=None, repr=False)
 
@@ -78,6 +101,7 @@ class LinearScorer:
             concept_weight=float(concepts.weight) if concepts is not None else 0.0,
             stop_words=hasattr(words, "named_steps"), ngrams=tuple(vectoriser.ngram_range),
             language=model.language,
+            lemmas=prune_lemmas(model.language, vectoriser.vocabulary_, concepts.phrases_ if concepts else []),
         )
 
     def save(self, folder: str | Path, model_id: str = "") -> Path:
@@ -89,11 +113,15 @@ class LinearScorer:
                 "concept_weight": self.concept_weight, "stop_words": self.stop_words, "ngrams": list(self.ngrams),
                 "language": self.language}
 
+        lemmas = sorted((self.lemmas or {}).items())
+
         def write(path: Path) -> None:
             with open(path, "wb") as fh:
                 np.savez_compressed(fh, terms=terms, idf=self.idf, coef=self.coef, intercept=self.intercept,
                                     calibration=self.calibration, thresholds=self.thresholds,
-                                    meta=np.array(json.dumps(meta)))
+                                    meta=np.array(json.dumps(meta)),
+                                    lemma_keys=np.array([k for k, _ in lemmas], dtype=str),
+                                    lemma_values=np.array([v for _, v in lemmas], dtype=str))
 
         return write_atomic(Path(folder) / SCORER_FILE, write)
 
@@ -104,11 +132,13 @@ class LinearScorer:
             if meta.get("format") != FORMAT:
                 raise ValueError(f"scorer format {meta.get('format')!r}, expected {FORMAT}")
             terms = data["terms"].tolist()
+            lemmas = (dict(zip(data["lemma_keys"].tolist(), data["lemma_values"].tolist()))
+                      if "lemma_keys" in data.files and meta.get("language", "en") != "en" else None)
             return cls(labels=tuple(meta["labels"]), thresholds=data["thresholds"],
                        vocabulary=dict(zip(terms, range(len(terms)))), idf=data["idf"], coef=data["coef"],
                        intercept=data["intercept"], calibration=data["calibration"], concepts=meta["concepts"],
                        concept_weight=float(meta["concept_weight"]), stop_words=bool(meta["stop_words"]),
-                       ngrams=tuple(meta["ngrams"]), language=str(meta.get("language", "en")),
+                       ngrams=tuple(meta["ngrams"]), language=str(meta.get("language", "en")), lemmas=lemmas,
                        model_id=str(meta.get("model_id", "")))
 
     # -- scoring ----------------------------------------------------------------------------------
@@ -122,7 +152,7 @@ class LinearScorer:
         return grams
 
     def decision_function(self, texts: list[str]) -> np.ndarray:
-        normalised = normalise(texts, self.language)
+        normalised = normalise(texts, self.language, self.lemmas)
         n, n_terms = len(normalised), len(self.idf)
         if self._matcher is None and self.concepts:
             self._matcher = concept_matcher(self.concepts)

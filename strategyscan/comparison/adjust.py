@@ -9,7 +9,8 @@ replicates (vectorised) a group's share is recomputed from
   for mean probabilities), where the estimator uses them;
 - for every document, a residual (true share minus estimate) of one of the training documents
   whose estimate was nearest: the model's error on a whole document is systematic, and sampling
-  alone would not cover it.
+  alone would not cover it (only where the model's record holds `MIN_DOCUMENTS` documents;
+  otherwise the note says the interval covers sampling and error rates only).
 The interval is the 2.5-97.5 percentile range of the replicates.
 """
 
@@ -20,7 +21,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from ..classification.share_errors import ShareErrors, estimate
+from ..classification.share_errors import MIN_DOCUMENTS, ShareErrors, estimate
 
 REPLICATES = 1000
 SEED = 20261202
@@ -44,7 +45,7 @@ def unit_frame(t: pd.DataFrame, counted: pd.Series, keys: list[str], labels: lis
         cols[f"k_{lab}"] = c[f"_has_{lab}"].astype(int)
         cols[f"s_{lab}"] = p
         cols[f"q_{lab}"] = p * p
-    unit_keys = [*keys, *(k for k in ("doc_id", "year") if k not in keys), "model_id"]
+    unit_keys = [*keys, *(k for k in ("doc_id", "file", "year") if k not in keys), "model_id"]
     frame = pd.DataFrame(cols, index=c.index).assign(**{k: c[k] for k in unit_keys})
     return frame.groupby(unit_keys, dropna=False, observed=True, sort=False).sum().reset_index()
 
@@ -68,7 +69,7 @@ def _residuals(errors: ShareErrors, point: np.ndarray, rng: np.random.Generator,
     drawn from the training documents nearest in estimate, label by label."""
     est, truth, _ = errors.document_arrays()
     out = np.zeros((replicates, len(point)))
-    if not len(est):
+    if len(est) < MIN_DOCUMENTS:  # a residual of one or two documents is that document's, not the model's
         return out
     k = min(NEIGHBOURS, len(est))
     for j in range(len(point)):
@@ -149,8 +150,12 @@ def adjust(table: pd.DataFrame, units: pd.DataFrame, keys: list[str], labels: li
             lo[g], hi[g] = np.percentile(reps[:, g], [2.5, 97.5], axis=0)
             if u.n[rows].sum() < MIN_PASSAGES:
                 note.append(f"fewer than {MIN_PASSAGES} counted passages: the interval is wide for a reason")
-        unstable = sorted({lab for m in set(u.units.iloc[rows]["model_id"].astype(str))
-                           for lab in errors[m].unstable()})
+        used = sorted(set(u.units.iloc[rows]["model_id"].astype(str)))
+        thin = [m for m in used if len(errors[m].documents) < MIN_DOCUMENTS]
+        if thin:
+            note.append(f"model error measured on fewer than {MIN_DOCUMENTS} training documents for "
+                        f"{', '.join(thin)}: the interval covers sampling and error rates only")
+        unstable = sorted({lab for m in used for lab in errors[m].unstable()})
         if unstable:
             note.append(f"correction unstable (true- and false-positive rates close) for {', '.join(unstable)}")
         notes.append("; ".join(note))

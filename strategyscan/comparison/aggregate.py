@@ -139,6 +139,7 @@ class Aggregator:
         self.errors = errors or {}
         self.units: list[pd.DataFrame] = []
         self.changes = pd.DataFrame()
+        self.unit_table = pd.DataFrame()  # per group, document and model: counts (after `table`)
         self.keys = _group_keys(options.by)
         self.parts: list[pd.DataFrame] = []
         self.docs: dict[tuple, set[str]] = {}
@@ -217,7 +218,7 @@ class Aggregator:
         units = units.groupby([c for c in units.columns if c not in counts], dropna=False, observed=True,
                               sort=False)[counts].sum().reset_index()
         adjusted = adjust(g, units, self.keys, self.labels, self.errors)
-        self.changes = adjusted.changes
+        self.changes, self.unit_table = adjusted.changes, units
         return pd.concat([g, adjusted.columns], axis=1)
 
     def evidence(self) -> pd.DataFrame:
