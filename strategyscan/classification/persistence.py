@@ -145,6 +145,11 @@ class ModelSet:
         return list(self.folders)
 
     @property
+    def language(self) -> str:
+        """The main model's language: what a passage of unknown language is scored in."""
+        return self.languages[0]
+
+    @property
     def labels(self) -> list[str]:
         return list(next(iter(self.cards.values()))["labels"])
 

@@ -20,6 +20,7 @@ import pandas as pd
 
 from ..records import PROSE_KINDS
 from .labelled import UNLABELLED, read_labelled
+from .tag import passage_languages
 
 NEAR_DUPLICATE = 0.8  # cosine above which a candidate is a near-copy of a chosen or known passage
 MIN_WORDS = 4
@@ -57,8 +58,7 @@ def eligible(frame: pd.DataFrame, options: SuggestOptions) -> pd.Series:
         kinds = set(PROSE_KINDS) | ({"heading"} if options.include_headings else set())
         keep &= frame["kind"].fillna("body").isin(kinds)
     if "language" in frame.columns:
-        language = frame["language"].fillna("").astype(str).replace("", "en")
-        keep &= language == options.language
+        keep &= passage_languages(frame) == options.language
     return keep
 
 

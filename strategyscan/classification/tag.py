@@ -15,7 +15,7 @@ import numpy as np
 import pandas as pd
 
 from ..paths import DEFAULT_MODEL
-from .persistence import ModelSet, card_language, load_model_set, load_tagger
+from .persistence import ModelSet, load_model_set, load_tagger
 
 CHUNK = 2500
 
@@ -41,9 +41,9 @@ def _tag_texts(item: tuple[str, list[str]]) -> np.ndarray:
     return model.predict_proba(texts)
 
 
-def passage_languages(frame: pd.DataFrame, default: str) -> pd.Series:
-    """The language each passage is scored in: its own, or `default` where the table has none
-    (a passage too short to tell inherits nothing, so it goes to the main model)."""
+def passage_languages(frame: pd.DataFrame, default: str = "en") -> pd.Series:
+    """The language each passage is scored and counted in: its own, or `default` where the table
+    has none (the main model's language: English for the shipped set)."""
     if "language" not in frame.columns:
         return pd.Series(default, index=frame.index)
     return frame["language"].fillna("").astype(str).replace("", default)
@@ -63,7 +63,7 @@ def tag_frame(frame: pd.DataFrame, model_dir: str | Path | None = None, workers:
     models = cached_set(str(Path(model_dir or DEFAULT_MODEL).resolve()))
     labels = models.labels
     texts = frame["text"].fillna("").astype(str).to_numpy(dtype=object)
-    language = passage_languages(frame, card_language(next(iter(models.cards.values())))).to_numpy(dtype=object)
+    language = passage_languages(frame, models.language).to_numpy(dtype=object)
     rows: list[np.ndarray] = []
     chunks: list[tuple[str, list[str]]] = []
     for lang, folder in models.folders.items():

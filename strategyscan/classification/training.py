@@ -163,39 +163,34 @@ class CrossValidated:
     measured: np.ndarray  # which passages the figures are on
 
 
-def assess(scores: np.ndarray, Y: np.ndarray, mask: np.ndarray, on: str, labels: list[str],
+def assess(scores: np.ndarray, Y: np.ndarray, measured: np.ndarray, on: str, labels: list[str],
            masks: np.ndarray | None = None) -> CrossValidated:
-    """Calibrate and threshold out-of-fold scores on the `mask` passages (per label `masks`, where
-    given), and report them on `mask`."""
-    masks = np.tile(mask[:, None], (1, len(labels))) if masks is None else masks
+    """Calibrate and threshold out-of-fold scores per label on its `masks` passages (the
+    `measured` ones where not given), and report them on the `measured` passages."""
+    masks = np.tile(measured[:, None], (1, len(labels))) if masks is None else masks
     calibration = np.vstack([fit_platt(scores[masks[:, j]][:, [j]], Y[masks[:, j]][:, [j]]) for j in range(len(labels))])
     thresholds = np.array([tune_thresholds(Y[masks[:, j]][:, [j]], platt(scores[masks[:, j]][:, [j]],
                                                                          calibration[[j]]))[0]
                            for j in range(len(labels))])
-    proba = platt(scores[mask], calibration)
-    rep = report(Y[mask], (proba >= thresholds).astype(int), labels)
-    brier = {lab: round(float(np.mean((proba[:, j] - Y[mask, j]) ** 2)), 4) for j, lab in enumerate(labels)}
-    return CrossValidated(calibration, thresholds, rep, on, brier, proba, mask)
+    proba = platt(scores[measured], calibration)
+    rep = report(Y[measured], (proba >= thresholds).astype(int), labels)
+    brier = {lab: round(float(np.mean((proba[:, j] - Y[measured, j]) ** 2)), 4) for j, lab in enumerate(labels)}
+    return CrossValidated(calibration, thresholds, rep, on, brier, proba, measured)
 
 
 def cross_validated(items: list[LabelledPassage], scores: np.ndarray, Y: np.ndarray,
                     labels: list[str]) -> CrossValidated:
     """`assess` on the passages `representative` picks, with `label_masks` for calibration. Where
     those are all passages (real text lacking positives of some label), the figures are still
-    reported on the real passages drawn at random, if any: they are what users tag."""
+    reported on the real passages drawn at random: they are what users tag."""
     mask, on = representative(items, Y)
     masks = label_masks(items, Y, mask)
-    if not (masks == mask[:, None]).all():
-        own = [lab for j, lab in enumerate(labels) if not (masks[:, j] == mask).all()]
-        drawn = masks[:, labels.index(own[0])]
-        on = (f"real passages drawn at random (calibrated and thresholded there for {', '.join(own)}; "
-              "for the other labels, which they hold too few of, on all passages)")
-        cv = assess(scores, Y, mask, on, labels, masks)
-        proba = platt(scores[drawn], cv.calibration)
-        rep = report(Y[drawn], (proba >= cv.thresholds).astype(int), labels)
-        brier = {lab: round(float(np.mean((proba[:, j] - Y[drawn, j]) ** 2)), 4) for j, lab in enumerate(labels)}
-        return CrossValidated(cv.calibration, cv.thresholds, rep, on, brier, proba, drawn)
-    return assess(scores, Y, mask, on, labels)
+    own = [lab for j, lab in enumerate(labels) if not (masks[:, j] == mask).all()]
+    if not own:
+        return assess(scores, Y, mask, on, labels)
+    on = (f"real passages drawn at random (calibrated and thresholded there for {', '.join(own)}; "
+          "for the other labels, which they hold too few of, on all passages)")
+    return assess(scores, Y, masks[:, labels.index(own[0])], on, labels, masks)
 
 
 def train(items: list[LabelledPassage], taxonomy: Taxonomy | None = None, folds: int = 5,

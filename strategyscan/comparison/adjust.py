@@ -26,7 +26,6 @@ from ..classification.share_errors import MIN_DOCUMENTS, ShareErrors, estimate
 REPLICATES = 1000
 SEED = 20261202
 NEIGHBOURS = 15  # training documents whose residuals stand for a document's model error
-MIN_PASSAGES = 20
 
 
 @dataclass(frozen=True)
@@ -148,8 +147,6 @@ def adjust(table: pd.DataFrame, units: pd.DataFrame, keys: list[str], labels: li
         if len(rows):
             point[g], reps[:, g] = u.group(rows)
             lo[g], hi[g] = np.percentile(reps[:, g], [2.5, 97.5], axis=0)
-            if u.n[rows].sum() < MIN_PASSAGES:
-                note.append(f"fewer than {MIN_PASSAGES} counted passages: the interval is wide for a reason")
         used = sorted(set(u.units.iloc[rows]["model_id"].astype(str)))
         thin = [m for m in used if len(errors[m].documents) < MIN_DOCUMENTS]
         if thin:

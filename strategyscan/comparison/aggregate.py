@@ -23,6 +23,7 @@ import numpy as np
 import pandas as pd
 
 from ..classification.share_errors import ShareErrors
+from ..classification.tag import passage_languages
 from ..records import PROSE_KINDS
 from .adjust import adjust, unit_frame
 
@@ -118,7 +119,7 @@ def language_mask(t: pd.DataFrame, options: CompareOptions) -> pd.Series:
     """Passages a model scored (a language it covers) and, with `languages`, in one of those."""
     mask = t["_scored"].copy()
     if options.languages is not None:
-        mask &= t["language"].replace("", "en").isin(options.languages)
+        mask &= passage_languages(t).isin(options.languages)
     return mask
 
 
@@ -167,7 +168,7 @@ class Aggregator:
         self.parts.append(grouped.agg(**agg).reset_index())
         for key, ids in grouped["doc_id"].unique().items():
             self.docs.setdefault(key if isinstance(key, tuple) else (key,), set()).update(map(str, ids))
-        counted_languages = t[counted].assign(_lang=t["language"].replace("", "en"))
+        counted_languages = t[counted].assign(_lang=passage_languages(t))
         for key, langs in counted_languages.groupby(self.keys, dropna=False, observed=True)["_lang"].unique().items():
             self.languages.setdefault(key if isinstance(key, tuple) else (key,), set()).update(map(str, langs))
         self.model_ids.update(set(t["model_id"].astype(str)) - {""})
