@@ -4,7 +4,7 @@ PY     := $(VENV)/bin/python
 BIN    := $(VENV)/bin
 OUT    ?= out/sample
 
-.PHONY: install install-ocr install-browser run demo test model select samples bench bench-ingest bench-wild bench-ocr bench-tag bench-shares bench-report bench-run learning-curve clean
+.PHONY: install install-ocr install-browser run demo test test-fast lint model select samples bench bench-ingest bench-wild bench-ocr bench-tag bench-shares bench-report bench-run learning-curve clean
 
 $(VENV)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -31,6 +31,15 @@ demo: run
 
 test: install
 	$(PY) -m pytest -q
+
+## the inner loop: the suite without the tests marked slow (make test stays the full suite)
+test-fast: install
+	$(PY) -m pytest -q -m "not slow"
+
+## ruff (lint), as CI runs it
+lint: install
+	$(PY) -m pip install --quiet -e '.[lint]'
+	$(BIN)/ruff check strategyscan tests bench corpora
 
 OTHER_LANGUAGES = fr es pt ru
 

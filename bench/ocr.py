@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import tempfile
 import time
-from pathlib import Path
 
 from common import CLI, need, timed
 

@@ -35,7 +35,8 @@ def main() -> None:
         except ImportError:
             exe = None
         if exe is None:
-            print("no Chromium/Playwright here (make install-browser; apt-get install chromium): load time not measured")
+            print("no Chromium/Playwright here (make install-browser; apt-get install chromium): "
+                  "load time not measured")
             return
         with sync_playwright() as p:
             browser = p.chromium.launch(executable_path=exe, args=["--no-sandbox", "--disable-gpu",

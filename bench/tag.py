@@ -65,7 +65,8 @@ def main() -> None:
     start = time.perf_counter()
     model.predict_proba(texts)
     secs = time.perf_counter() - start
-    print(f"estimator predict_proba, {len(texts)} passages, 1 process: {secs:6.2f} s  {len(texts) / secs:8.0f} passages/s")
+    print(f"estimator predict_proba, {len(texts)} passages, 1 process: {secs:6.2f} s  "
+          f"{len(texts) / secs:8.0f} passages/s")
     cached_model(str(DEFAULT_MODEL.resolve()))
     frame = pd.DataFrame({"text": texts})
     for workers in (1, 2):

@@ -70,8 +70,9 @@ def main() -> None:
             low.append(pdf.name)
     print(f"{'total':<44} {totals['pages']:>5} {totals['found'] / totals['words']:>7.3f} {totals['furniture']:>5} "
           f"{totals['leaked']:>6} {totals['junk']:>4} {'':<14} {'':>4} {totals['secs']:>6.2f} {totals['ref']:>6.2f}")
-    print(f"in-process ingest {totals['pages'] / totals['secs']:.0f} pages/s, pdftotext {totals['pages'] / totals['ref']:.0f} "
-          f"pages/s: {totals['ref'] / totals['secs']:.2f}x pdftotext; files under 0.98 recall: {', '.join(low) or 'none'}")
+    print(f"in-process ingest {totals['pages'] / totals['secs']:.0f} pages/s, "
+          f"pdftotext {totals['pages'] / totals['ref']:.0f} pages/s: {totals['ref'] / totals['secs']:.2f}x pdftotext; "
+          f"files under 0.98 recall: {', '.join(low) or 'none'}")
 
 
 if __name__ == "__main__":

@@ -15,7 +15,7 @@ from dataclasses import asdict, replace
 from pathlib import Path
 
 from .ingestion.metadata import Meta
-from .outputs import OutputError, write_bytes
+from .outputs import OutputError, sweep_stale, write_bytes
 from .records import Document, IngestResult, Passage
 
 CACHE_FORMAT = "1"
@@ -33,14 +33,21 @@ class Cache:
     def _path(self, key: str) -> Path:
         return self.root / key[:2] / f"{key}.json.gz"
 
+    def sweep(self) -> None:
+        """Clear entries a killed run left half-written."""
+        if self.root.is_dir():
+            for folder in self.root.iterdir():
+                if folder.is_dir():
+                    sweep_stale(folder)
+
     def get(self, key: str, file: str) -> IngestResult | None:
         path = self._path(key)
         try:
             data = json.loads(gzip.decompress(path.read_bytes()))
-        except (OSError, ValueError, EOFError):
-            return None  # missing or unreadable: recompute
-        doc = replace(Document(**data["document"]), file=file)
-        return IngestResult(doc, [replace(Passage(**p), file=file) for p in data["passages"]])
+            doc = replace(Document(**data["document"]), file=file)
+            return IngestResult(doc, [replace(Passage(**p), file=file) for p in data["passages"]])
+        except (OSError, ValueError, EOFError, KeyError, TypeError, AttributeError):
+            return None  # missing, unreadable or of another shape: recompute
 
     def put(self, key: str, result: IngestResult) -> None:
         payload = {"document": result.document.row(), "passages": [p.row() for p in result.passages]}

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import json
 import sys
@@ -38,24 +39,70 @@ LanguagesOpt = Annotated[Optional[str], typer.Option(
 MinPassagesOpt = Annotated[Optional[int], typer.Option(
     "--min-passages", min=0, help="Support below which a group is listed apart in the report and the headline, not "
                                   "ranked (default 30 counted passages)")]
-PngOpt = Annotated[bool, typer.Option("--png", help="Also write the charts as PNG files (heatmap, rankings, timelines)")]
+PngOpt = Annotated[bool, typer.Option("--png", help="Also write the charts as PNG files (heatmap, rankings, "
+                                                    "timelines)")]
+
+
+def _version(value: bool) -> None:
+    if value:
+        from importlib.metadata import PackageNotFoundError, version
+
+        try:
+            number = version("strategyscan")
+        except PackageNotFoundError:  # run from a source tree that was never installed
+            number = "(not installed)"
+        out_console.print(f"strategyscan {number}", highlight=False)
+        raise typer.Exit()
+
+
+@app.callback()
+def _options(version: Annotated[bool, typer.Option("--version", callback=_version, is_eager=True,
+                                                   help="Print the version and exit")] = False) -> None:
+    """Measure how national cybersecurity strategies stress the tools of cyber diplomacy."""
+
+
+MaxPagesOpt = Annotated[int, typer.Option(help="Pages read per file at most (a text file: 10,000 characters a page)")]
+TimeLimitOpt = Annotated[float, typer.Option(help="Seconds per file at most; what was read by then is kept")]
+NoCacheOpt = Annotated[bool, typer.Option("--no-cache", help="Re-extract every file")]
+EvidenceOpt = Annotated[int, typer.Option(help="Evidence passages per group and category")]
 
 
 def _codes(languages: str | None) -> list[str] | None:
     return None if languages is None else [c.strip() for c in languages.split(",")]
 
 
+def _created(out: Path | None) -> list[Path]:
+    """The folders a command writing to `out` would create, innermost first."""
+    made: list[Path] = []
+    path = Path(out).absolute() if out is not None else None
+    while path is not None and not path.exists() and path != path.parent:
+        made.append(path)
+        path = path.parent
+    return made
+
+
+def _remove_empty(folders: list[Path]) -> None:
+    """A failed command leaves no empty output folder behind (a folder with anything in it stays)."""
+    for folder in folders:
+        with contextlib.suppress(OSError):  # not created, not a folder, or not empty: kept
+            folder.rmdir()
+
+
 def user_errors(fn):
-    """A user's mistake ends in one clear line and exit status 2, never a traceback."""
+    """A user's mistake ends in one clear line and exit status 2, never a traceback; output
+    folders the command created and left empty are removed."""
 
     @functools.wraps(fn)
     def wrapper(*args, **kwargs):
+        made = _created(kwargs.get("out"))
         try:
             return fn(*args, **kwargs)
         except (ValueError, OutputError) as exc:  # the user-facing error types all derive from these
+            _remove_empty(made)
             err_console.print(f"[bold red]error:[/] {exc}", highlight=False)
             raise typer.Exit(2) from None
         except KeyboardInterrupt:
+            _remove_empty(made)
             err_console.print("[yellow]interrupted[/]: finished files are cached; run again to resume.")
             raise typer.Exit(130) from None
 
@@ -83,17 +130,20 @@ class _Bars:
         self.progress.__exit__(*exc)
 
 
-def _document_summary(documents, out: Path, console: Console) -> None:
+def _document_summary(documents, out: Path, console: Console, warnings=()) -> None:
     counts = documents["status"].value_counts().to_dict()
     table = Table(title="documents", show_header=True)
     for col in ("ok", "warning", "error", "passages", "countries"):
         table.add_column(col, justify="right")
+    countries = documents.loc[documents["country"].fillna("") != "", "country"].nunique()
     table.add_row(str(counts.get("ok", 0)), str(counts.get("warning", 0)), str(counts.get("error", 0)),
-                  str(int(documents["passages"].sum())), str(documents.loc[documents["country"].fillna("") != "", "country"].nunique()))
+                  str(int(documents["passages"].sum())), str(countries))
     console.print(table)
     problems = documents[documents["status"] != "ok"]
     for _, row in problems.iterrows():
         console.print(f"  [yellow]{row['status']}[/] {row['file']}: {row['reason']}", highlight=False)
+    for warning in warnings:  # manifest rows, including those that match no file (manifest_warnings.csv)
+        console.print(f"  [yellow]manifest[/] {warning}", highlight=False)
     console.print(f"outputs in [bold]{out}[/]", highlight=False)
 
 
@@ -102,9 +152,7 @@ def _document_summary(documents, out: Path, console: Console) -> None:
 def ingest(sources: Sources, out: OutDir, engine: Engine = "pypdfium2", manifest: ManifestOpt = None,
            workers: Workers = 0, executor: ExecutorOpt = "local", scheduler: SchedulerOpt = None,
            strict: Annotated[bool, typer.Option(help="Exit non-zero if any file is an error")] = False,
-           max_pages: Annotated[int, typer.Option(help="Pages read per file at most")] = 1000,
-           time_limit: Annotated[float, typer.Option(help="Seconds per file at most")] = 120.0,
-           no_cache: Annotated[bool, typer.Option("--no-cache", help="Re-extract every file")] = False,
+           max_pages: MaxPagesOpt = 1000, time_limit: TimeLimitOpt = 120.0, no_cache: NoCacheOpt = False,
            ocr: OcrOpt = True, quiet: Annotated[bool, typer.Option("--quiet", "-q")] = False) -> None:
     """Extract clean, located passages: OUT/passages.csv (+ .parquet) and OUT/documents.csv."""
     from . import pipeline
@@ -114,7 +162,7 @@ def ingest(sources: Sources, out: OutDir, engine: Engine = "pypdfium2", manifest
                                  executor=executor, scheduler=scheduler, cache=not no_cache,
                                  max_pages=max_pages, time_limit=time_limit, ocr=ocr, progress=bars)
     if not quiet:
-        _document_summary(result.documents, out, out_console)
+        _document_summary(result.documents, out, out_console, result.warnings)
     if strict and (result.documents["status"] == "error").any():
         raise typer.Exit(1)
 
@@ -304,7 +352,7 @@ ByOpt = Annotated[str, typer.Option("--by", help="country, country-year or docum
 def compare(tags: Annotated[Path, typer.Argument(help="tags.csv from 'strategyscan tag'")], out: OutDir,
             by: ByOpt = "country",
             latest: Annotated[bool, typer.Option("--latest", help="Each country's most recent document only")] = False,
-            evidence: Annotated[int, typer.Option(help="Evidence passages per group and category")] = 5,
+            evidence: EvidenceOpt = 5,
             languages: LanguagesOpt = None,
             include_headings: Annotated[bool, typer.Option("--include-headings")] = False,
             model: Annotated[Optional[Path], typer.Option(
@@ -316,11 +364,12 @@ def compare(tags: Annotated[Path, typer.Argument(help="tags.csv from 'strategysc
 
     result = pipeline.compare(tags, out, by=by, latest=latest, evidence=evidence, languages=_codes(languages),
                               include_headings=include_headings, model=model, min_passages=min_passages, png=png)
-    _comparison_summary(result.table, out, min_passages)
+    _comparison_summary(result.table, out, by, min_passages)
 
 
-def _comparison_summary(table, out: Path, min_passages: int | None = None) -> None:
-    from .comparison.report_data import MIN_PASSAGES
+def _comparison_summary(table, out: Path, by: str, min_passages: int | None = None) -> None:
+    from .comparison.aggregate import group_name
+    from .comparison.report_data import MIN_PASSAGES, empty_reason
 
     floor = MIN_PASSAGES if min_passages is None else min_passages
     labels = [c[: -len("_emphasis")] for c in table.columns if c.endswith("_emphasis") and not c.endswith("_adj")]
@@ -340,8 +389,9 @@ def _comparison_summary(table, out: Path, min_passages: int | None = None) -> No
         if ranked.empty:
             continue
         r = ranked.iloc[0]
-        summary.add_row(lab, f"{r['country']}: {r[share]:.1%} ({r[share + '_lo']:.1%}-{r[share + '_hi']:.1%})")
-    out_console.print(summary)
+        interval = f"{_pct(r[share + '_lo'])}-{_pct(r[share + '_hi'])}"
+        summary.add_row(lab, f"{group_name(r, by)}: {_pct(r[share])} ({interval})")
+    out_console.print(empty_reason(table) or summary, highlight=False)
     out_console.print(f"report: {out / 'report.html'}", highlight=False)
 
 
@@ -349,9 +399,10 @@ def _comparison_summary(table, out: Path, min_passages: int | None = None) -> No
 @user_errors
 def run(sources: Sources, out: OutDir, model: ModelOpt = None, by: ByOpt = "country",
         latest: Annotated[bool, typer.Option("--latest")] = False, languages: LanguagesOpt = None,
-        min_passages: MinPassagesOpt = None, png: PngOpt = False, engine: Engine = "pypdfium2",
-        manifest: ManifestOpt = None, workers: Workers = 0, executor: ExecutorOpt = "local",
-        scheduler: SchedulerOpt = None, ocr: OcrOpt = True,
+        min_passages: MinPassagesOpt = None, png: PngOpt = False, evidence: EvidenceOpt = 5,
+        engine: Engine = "pypdfium2", manifest: ManifestOpt = None, workers: Workers = 0,
+        executor: ExecutorOpt = "local", scheduler: SchedulerOpt = None, ocr: OcrOpt = True,
+        max_pages: MaxPagesOpt = 1000, time_limit: TimeLimitOpt = 120.0, no_cache: NoCacheOpt = False,
         strict: Annotated[bool, typer.Option(help="Exit non-zero if any file is an error")] = False,
         quiet: Annotated[bool, typer.Option("--quiet", "-q")] = False) -> None:
     """Ingest, tag and compare in one go; re-runs reuse unchanged files."""
@@ -359,16 +410,22 @@ def run(sources: Sources, out: OutDir, model: ModelOpt = None, by: ByOpt = "coun
 
     with _Bars(not quiet) as bars:
         result = pipeline.run(sources, out, model=model, by=by, latest=latest, languages=_codes(languages),
-                              min_passages=min_passages, png=png, engine=engine, manifest=manifest,
-                              ocr=ocr, workers=workers, executor=executor, scheduler=scheduler, progress=bars)
+                              min_passages=min_passages, png=png, evidence=evidence, engine=engine,
+                              manifest=manifest, ocr=ocr, max_pages=max_pages, time_limit=time_limit,
+                              cache=not no_cache, workers=workers, executor=executor, scheduler=scheduler,
+                              progress=bars)
     if not quiet:
-        _document_summary(result.ingest.documents, out, out_console)
+        _document_summary(result.ingest.documents, out, out_console, result.ingest.warnings)
         out_console.print(f"passages tagged: {result.tag.rows} "
                           f"(extraction reused for {result.ingest.reused} file(s), tags reused for "
                           f"{result.tag.reused} passage(s))", highlight=False)
-        _comparison_summary(result.compare.table, out, min_passages)
+        _comparison_summary(result.compare.table, out, by, min_passages)
     if strict and (result.ingest.documents["status"] == "error").any():
         raise typer.Exit(1)
+
+
+def _pct(value: float) -> str:
+    return f"{value + 0.0:.1%}"  # + 0.0: a rounded -0.0 prints as 0.0 %
 
 
 def main() -> None:  # console-script entry point

@@ -115,6 +115,7 @@ class DaskExecutor:
 
     workers: int = 0
     scheduler: str | None = None
+    connect_timeout: float = 20.0  # seconds to reach a scheduler before saying it cannot be reached
 
     def __post_init__(self) -> None:
         try:
@@ -124,7 +125,7 @@ class DaskExecutor:
         self._cluster = None
         if self.scheduler:
             try:
-                self._client = Client(self.scheduler, timeout="20s")
+                self._client = Client(self.scheduler, timeout=f"{self.connect_timeout:g}s")
             except OSError as exc:
                 raise ValueError(f"cannot reach the Dask scheduler at {self.scheduler}: {exc}") from None
         else:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import contextlib
 import errno
 import os
+import re
 import tempfile
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -39,7 +40,7 @@ def atomic_path(path: str | os.PathLike) -> Iterator[Path]:
     path = Path(path)
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+        fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.{os.getpid()}.", suffix=".tmp", dir=path.parent)
         os.close(fd)
         os.chmod(tmp, 0o666 & ~_UMASK)  # mkstemp makes 0600; outputs should be as readable as any file
     except OSError as exc:
@@ -79,7 +80,8 @@ def write_parquet(path: str | os.PathLike, frame: pd.DataFrame) -> Path:
 
 
 def ensure_writable_dir(path: str | os.PathLike) -> Path:
-    """Create `path` and prove we can write there before any long work starts."""
+    """Create `path` and prove we can write there before any long work starts; clear the
+    temporary files a killed run left there."""
     path = Path(path)
     try:
         path.mkdir(parents=True, exist_ok=True)
@@ -88,4 +90,32 @@ def ensure_writable_dir(path: str | os.PathLike) -> Path:
         os.unlink(probe)
     except OSError as exc:
         raise _explain(path, exc) from None
+    sweep_stale(path)
     return path
+
+
+_TEMP = re.compile(r"\..+\.(\d+)\.\w+\.tmp")
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except OSError:  # another user's process: alive
+        return True
+    return True
+
+
+def sweep_stale(folder: Path) -> list[Path]:
+    """Remove the temporary files in `folder` whose writer has died (SIGKILL, power loss): only
+    ours (named by atomic_path with the writer's pid), never another running writer's."""
+    removed = []
+    with contextlib.suppress(OSError):
+        for entry in os.scandir(folder):
+            m = _TEMP.fullmatch(entry.name)
+            if m and entry.is_file(follow_symlinks=False) and not _alive(int(m.group(1))):
+                with contextlib.suppress(OSError):
+                    os.unlink(entry.path)
+                    removed.append(Path(entry.path))
+    return removed

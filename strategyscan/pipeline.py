@@ -13,7 +13,7 @@ import os
 import tempfile
 from collections import Counter
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -22,10 +22,11 @@ import pandas as pd
 from .cache import Cache, entry_key
 from .executors import TaskFailed, check_executor, make_executor
 from .ingestion import IngestOptions, SourceError, discover, display_name, failed, file_hash, ingest_file
-from .ingestion.metadata import Meta, read_manifest
+from .ingestion.manifest import Manifest, ManifestWarning, match, read_manifest
+from .ingestion.metadata import Meta
 from .outputs import ensure_writable_dir, write_csv
 from .records import Document, IngestResult
-from .tables import BATCH_ROWS, TableSink, iter_batches, rows_where, table_columns
+from .tables import BATCH_ROWS, TableSink, iter_batches, rows_where, table_columns, table_rows
 
 if TYPE_CHECKING:
     from .classification.share_errors import ShareErrors
@@ -74,6 +75,7 @@ class IngestOutput:
     passages_parquet: Path | None
     documents_csv: Path | None
     reused: int = 0
+    warnings: list[ManifestWarning] = field(default_factory=list)  # the manifests' problems, by line
     _passages: pd.DataFrame | None = field(default=None, repr=False)
 
     @property
@@ -87,21 +89,28 @@ def _ingest_task(item: tuple[int, Path, Meta | None, str | None], options: Inges
     """Runs in a worker: extract one file and store it in the cache before returning, so an
     interrupted run keeps every file it finished."""
     _index, path, meta, key = item
-    manifest = {display_name(Path(path.name)): meta} if meta else None
-    result = ingest_file(path, options, manifest)
+    result = ingest_file(path, options, meta)
     if cache_root and key and result.complete and result.document.status != "error":
         Cache(cache_root).put(key, result)
     return result
 
 
-def _manifests(sources: list[str | os.PathLike], manifest: str | os.PathLike | None) -> dict[str, Meta]:
-    metas: dict[str, Meta] = {}
-    for source in sources:  # a folder may carry its own manifest.csv; an explicit one wins
+def _manifests(sources: list[str | os.PathLike], manifest: str | os.PathLike | None) -> Manifest:
+    found = Manifest()
+    for source in sources:  # a folder may carry its own manifest.csv for the files under it; an explicit one wins
         if Path(source).is_dir() and (Path(source) / "manifest.csv").is_file():
-            metas.update(read_manifest(Path(source) / "manifest.csv"))
+            found.extend(read_manifest(Path(source) / "manifest.csv", scope=Path(source)))
     if manifest:
-        metas.update(read_manifest(manifest))
-    return metas
+        found.extend(read_manifest(manifest))
+    return found
+
+
+def _noted(result: IngestResult, notes: list[str]) -> IngestResult:
+    """The result with the manifest's warnings about its row in its reason."""
+    doc = result.document
+    status = "warning" if doc.status == "ok" else doc.status
+    document = replace(doc, status=status, reason="; ".join(r for r in (doc.reason, *notes) if r))
+    return replace(result, document=document)
 
 
 def ingest(sources: list[str | os.PathLike], out: str | os.PathLike | None = None, *,
@@ -119,18 +128,29 @@ def ingest(sources: list[str | os.PathLike], out: str | os.PathLike | None = Non
     files = discover(list(sources))
     if not files:
         raise SourceError(f"no .pdf or .txt files in {', '.join(map(str, sources))}")
-    metas = _manifests(list(sources), manifest)
+    matched = match(_manifests(list(sources), manifest), files)
     store = Cache(out_dir / ".cache") if (cache and out_dir is not None) else None
+    if store:
+        store.sweep()
 
     ready: dict[int, IngestResult] = {}
     todo: list[tuple[int, Path, Meta | None, str | None]] = []
-    for i, path in enumerate(files):
-        meta = metas.get(display_name(Path(path.name)))
+    first_copy: dict[str, str] = {}  # content hash -> the file that holds it first
+    for i, source in enumerate(files):
+        path, meta = source.path, matched.metas.get(i)
+        if source.problem:
+            ready[i] = failed(path, "", source.problem)
+            continue
         try:
             doc_id = file_hash(path)
         except OSError as exc:
             ready[i] = failed(path, "", f"cannot read file: {exc.strerror or exc}")
             continue
+        if doc_id in first_copy:  # the same text under two names would be counted twice
+            ready[i] = failed(path, doc_id, f"duplicate of {first_copy[doc_id]} (same content); counted once",
+                              "warning")
+            continue
+        first_copy[doc_id] = display_name(path)
         key = entry_key(doc_id, path.name, options.cache_key(), meta) if store else None
         hit = store.get(key, display_name(path)) if store and key else None
         if hit is not None:
@@ -152,6 +172,8 @@ def ingest(sources: list[str | os.PathLike], out: str | os.PathLike | None = Non
         nonlocal next_index, kept
         while next_index in ready:
             result = ready.pop(next_index)
+            if matched.notes.get(next_index):
+                result = _noted(result, matched.notes[next_index])
             documents.append(result.document)
             kept.extend(p.row() for p in result.passages)
             next_index += 1
@@ -179,9 +201,11 @@ def ingest(sources: list[str | os.PathLike], out: str | os.PathLike | None = Non
     frame["year"] = frame["year"].astype("Int64")
     if out_dir is None:
         passages = pd.DataFrame(kept, columns=PASSAGE_ORDER).astype(_PASSAGE_TYPES)
-        return IngestOutput(frame, None, None, None, reused, passages)
+        return IngestOutput(frame, None, None, None, reused, matched.warnings, passages)
+    warnings = pd.DataFrame([vars(w) for w in matched.warnings], columns=["manifest", "line", "message"])
+    write_csv(out_dir / "manifest_warnings.csv", warnings)
     return IngestOutput(frame, out_dir / "passages.csv", out_dir / "passages.parquet",
-                        write_csv(out_dir / "documents.csv", frame), reused)
+                        write_csv(out_dir / "documents.csv", frame), reused, matched.warnings)
 
 
 # ------------------------------------------------------------------------------------------------
@@ -240,12 +264,11 @@ def tag(inputs: list[str | os.PathLike] | str | os.PathLike | pd.DataFrame, out:
         source = _tag_source(inputs, out_dir or Path(tmp), workers, executor, scheduler, progress, ingest_options)
         columns = list(source.columns) if isinstance(source, pd.DataFrame) else table_columns(source)
         if "text" not in columns:
-            raise ValueError(f"{inputs if not isinstance(inputs, pd.DataFrame) else 'the table'} has no 'text' "
-                             f"column; columns are: {', '.join(columns)}")
+            raise ValueError(f"{_named(inputs)} has no 'text' column; columns are: {', '.join(columns) or '(none)'}")
         labels = models.labels
         added = [*probability_columns(labels), "labels", "model_id"]
         prev = _previous_tags(out_dir, models.model_ids, added) if out_dir and "passage_id" in columns else None
-        total = len(source) if isinstance(source, pd.DataFrame) else None
+        total = len(source) if isinstance(source, pd.DataFrame) else table_rows(source)
         sink = TableSink(out_dir / "tags.csv", out_dir / "tags.parquet") if out_dir else None
         kept: list[pd.DataFrame] = []
         counts: Counter[str] = Counter()
@@ -253,6 +276,8 @@ def tag(inputs: list[str | os.PathLike] | str | os.PathLike | pd.DataFrame, out:
         pool = None if workers == 1 else make_executor(executor, workers, scheduler)  # shared by all batches
         with _finishing(pool, sink):
             for batch in iter_batches(source):
+                if batch.empty:
+                    continue
                 batch = batch.reset_index(drop=True)
                 tagged = _tag_batch(batch, prev, added, model, pool)
                 reused += int(tagged.pop("_reused").sum())
@@ -263,10 +288,25 @@ def tag(inputs: list[str | os.PathLike] | str | os.PathLike | pd.DataFrame, out:
                 else:
                     kept.append(tagged)
                 if progress:
-                    progress("tag", rows, total or rows)
+                    progress("tag", rows, total)
+            if not rows:  # no passages: still a table with every column, for compare to read
+                empty = pd.DataFrame(columns=[*(c for c in columns if c not in added), *added])
+                empty = empty.astype({c: float for c in added if c.startswith("p_")})
+                if sink:
+                    sink.add(empty)
+                else:
+                    kept.append(empty)
     frame = pd.concat(kept, ignore_index=True) if kept else None
     return TagOutput(out_dir / "tags.csv" if out_dir else None, out_dir / "tags.parquet" if out_dir else None,
                      models.model_id, rows, {lab: counts[lab] for lab in labels}, reused, frame)
+
+
+def _named(inputs) -> str:
+    """What a user passed, as they would write it (not a list of PosixPath reprs)."""
+    if isinstance(inputs, pd.DataFrame):
+        return "the table"
+    items = [inputs] if isinstance(inputs, (str, os.PathLike)) else list(inputs)
+    return ", ".join(str(i) for i in items)
 
 
 def is_table(inputs: list[str | os.PathLike]) -> bool:
@@ -337,7 +377,7 @@ def compare(tags: pd.DataFrame | str | os.PathLike, out: str | os.PathLike | Non
     evidence passages, so memory does not grow with the number of passages.
     """
     from .classification.taxonomy import load_taxonomy
-    from .comparison import CompareError, CompareOptions, long_form
+    from .comparison import CompareOptions, long_form
     from .comparison.aggregate import aggregate, labels_of, latest_documents
 
     options = CompareOptions(by=by, latest=latest, languages=tuple(languages) if languages is not None else None,
@@ -352,8 +392,6 @@ def compare(tags: pd.DataFrame | str | os.PathLike, out: str | os.PathLike | Non
                                                                         "labels") if c in columns]))
     records = model_records(model)
     agg = aggregate(iter_batches(tags, columns=wanted), labels, options, keep, records.errors)
-    if not agg.parts:
-        raise CompareError("the tags table has no passages to compare")
     table = agg.table()
     ev = agg.evidence()
     if wanted is not None and len(ev) and "passage_id" in columns:
@@ -413,13 +451,16 @@ class ModelRecords:
 
 
 def model_records(model: str | os.PathLike | None = None) -> ModelRecords:
-    """The records of the set at `model` (default: the shipped one); none if it cannot be read."""
+    """The records of the set at `model` (default: the shipped one); none if the shipped one cannot
+    be read. A folder the user named must be readable: its records are what the report cites."""
     from .classification.persistence import ModelError, load_model_set
     from .classification.share_errors import ShareErrors
 
     try:
         models = load_model_set(model)
     except ModelError:
+        if model is not None:
+            raise
         return ModelRecords({}, {})
     errors = {c["model_id"]: ShareErrors.from_dict(c["share_errors"]) for c in models.cards.values()
               if "share_errors" in c}
@@ -440,20 +481,22 @@ class RunOutput:
 
 def run(sources: list[str | os.PathLike], out: str | os.PathLike, *, model: str | os.PathLike | None = None,
         by: str = "country", latest: bool = False, languages: list[str] | tuple[str, ...] | None = None,
-        min_passages: int | None = None, png: bool = False, workers: int = 0, executor: str = "local", scheduler: str | None = None, progress: Progress | None = None,
+        min_passages: int | None = None, png: bool = False, evidence: int = 5, workers: int = 0,
+        executor: str = "local", scheduler: str | None = None, progress: Progress | None = None,
         **ingest_options) -> RunOutput:
     """Ingest, tag and compare into one folder; unchanged files are not extracted again."""
     from .comparison import CompareOptions
 
-    CompareOptions(by=by, languages=tuple(languages) if languages is not None else None)  # validate first
+    # validate first: a bad option must not wait for the ingest
+    CompareOptions(by=by, languages=tuple(languages) if languages is not None else None, evidence=evidence)
     check_executor(executor, workers, scheduler)
     out_dir = ensure_writable_dir(out)
     ingested = ingest(sources, out_dir, workers=workers, executor=executor, scheduler=scheduler,
                       progress=progress, **ingest_options)
     tagged = tag(ingested.passages_parquet, out_dir, model=model, workers=workers, executor=executor,
                  scheduler=scheduler, progress=progress)
-    compared = compare(tagged.tags_parquet, out_dir, by=by, latest=latest, languages=languages, model=model,
-                       min_passages=min_passages, png=png, documents=ingested.documents)
+    compared = compare(tagged.tags_parquet, out_dir, by=by, latest=latest, evidence=evidence, languages=languages,
+                       model=model, min_passages=min_passages, png=png, documents=ingested.documents)
     if progress:
         progress("compare", 1, 1)
     return RunOutput(ingested, tagged, compared, out_dir)

@@ -45,9 +45,10 @@ class TableSink:
         if not self._header:
             csv.writer(self._fh).writerow(frame.columns)
             self._header = True
-        if frame.empty:
-            return
         table = pa.Table.from_pandas(frame, schema=self._schema, preserve_index=False)
+        if frame.empty:  # no rows, but the columns: an empty table keeps its header in both files
+            self._schema = table.schema
+            return
         if self._pq is None:
             self._schema = table.schema
             self._pq = pq.ParquetWriter(self._pq_tmp, self._schema)
@@ -58,6 +59,8 @@ class TableSink:
         self.rows += len(frame)
 
     def close(self, ok: bool) -> None:
+        if not self._header and self._schema is not None:
+            csv.writer(self._fh).writerow(self._schema.names)
         self._fh.close()
         if self._pq is None and ok:  # no rows: still a valid, empty Parquet file
             import pyarrow as pa
@@ -78,6 +81,15 @@ def table_columns(path: str | os.PathLike) -> list[str]:
 
         return list(pq.read_schema(path).names)
     return list(read_table_head(path).columns)
+
+
+def table_rows(path: str | os.PathLike) -> int | None:
+    """Rows of a Parquet table from its footer; None for a CSV (counting would read it all)."""
+    if Path(path).suffix.lower() != ".parquet":
+        return None
+    import pyarrow.parquet as pq
+
+    return pq.ParquetFile(path).metadata.num_rows
 
 
 def read_table_head(path: Path) -> pd.DataFrame:

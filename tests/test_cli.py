@@ -74,7 +74,8 @@ def test_user_mistakes_are_one_clear_line_and_exit_2(tmp_path, args, message):
     result = cli(*(a.format(tmp=tmp_path) for a in args))
     assert result.exit_code == 2, result.output
     assert message in " ".join(result.output.split())
-    assert "Traceback" not in result.output
+    assert "Traceback" not in result.output and "PosixPath" not in result.output
+    assert not (tmp_path / "o").exists()  # a failed command leaves no empty output folder
 
 
 def test_tag_carries_every_input_column_through(tmp_path):

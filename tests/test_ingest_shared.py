@@ -78,7 +78,8 @@ def test_real_world_pdfs_do_not_crash_and_junk_layers_are_flagged(real_dir, tmp_
         assert docs.loc[name, "status"] == "ok" and docs.loc[name, "passages"] > 10
     # two slides inside the deck are pictures of text (the last, "Thank you", too, but it is an end page):
     # read by OCR where it is on, reported where it is off
-    assert docs.loc["slides_presentation.pdf", "status"] == "warning" and docs.loc["slides_presentation.pdf", "passages"] > 10
+    slides = docs.loc["slides_presentation.pdf"]
+    assert slides["status"] == "warning" and slides["passages"] > 10
     assert "2 page(s) without a usable text layer not read (OCR off)" in docs.loc["slides_presentation.pdf", "reason"]
 
 

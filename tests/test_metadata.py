@@ -60,21 +60,6 @@ def test_later_sources_are_not_computed_once_fields_are_known():
     assert calls == []
 
 
-def test_manifest_is_read_and_validated(tmp_path):
-    good = tmp_path / "m.csv"
-    good.write_text("file,country,year\na/b/KEN.pdf,Kenya,2014\nx.pdf,Aurelia,2020\n", encoding="utf-8")
-    metas = metadata.read_manifest(good)
-    assert metas["KEN.pdf"] == metadata.Meta("Kenya", "KEN", 2014, "manifest")
-    assert metas["x.pdf"].country == "Aurelia" and metas["x.pdf"].iso3 == ""
-    bad = tmp_path / "bad.csv"
-    bad.write_text("file,country,year\nx.pdf,Kenya,twenty\n", encoding="utf-8")
-    with pytest.raises(metadata.ManifestError, match="line 2: year 'twenty' is not a number"):
-        metadata.read_manifest(bad)
-    with pytest.raises(metadata.ManifestError, match="needs columns"):
-        (tmp_path / "cols.csv").write_text("name,when\n", encoding="utf-8")
-        metadata.read_manifest(tmp_path / "cols.csv")
-
-
 def test_the_front_matter_gives_the_date_printed_inside_the_cover():
     assert metadata.from_front_matter(["Computer Security Division August 2017 U.S. Department"]).year == 2017
     assert metadata.from_front_matter(["", "Publié en mai de 2021"]).year == 2021

@@ -70,7 +70,8 @@ def test_an_ocr_failure_is_a_note_not_a_crash(bad_dir, ocr_engine, monkeypatch):
 
     monkeypatch.setattr(ocr, "ocr_document", broken)
     result = ingest_file(bad_dir / "image_only_scan.pdf")
-    assert result.document.status == "warning" and "OCR failed (RuntimeError): 2 page(s) not read" in result.document.reason
+    doc = result.document
+    assert doc.status == "warning" and "OCR failed (RuntimeError): 2 page(s) not read" in doc.reason
     assert not result.complete and result.passages == []
 
 
@@ -79,7 +80,6 @@ def test_the_tesseract_binary_reads_as_the_bundled_library_does(bad_dir, ocr_eng
     import shutil
 
     import pypdfium2 as pdfium
-
     from conftest import missing
 
     try:

@@ -9,7 +9,6 @@ import re
 import shutil
 
 import pytest
-
 from conftest import missing
 
 from strategyscan import pipeline

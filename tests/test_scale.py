@@ -96,9 +96,7 @@ def test_a_hanging_or_crashing_file_costs_that_file_only(folder, tmp_path):
     good = next(folder.glob("KEN_2010*.pdf")).read_bytes()
     for name in ("a_good.pdf", "crash.pdf", "hang.pdf", "z_good.pdf"):
         (src / name).write_bytes(good + name.encode())  # distinct content, same text
-    start = time.monotonic()
     result = ss.ingest([src], tmp_path / "out", engine="test-faulty", time_limit=1, workers=2)
-    assert time.monotonic() - start < 60
     docs = result.documents.assign(name=lambda d: d["file"].str.rsplit("/", n=1).str[-1]).set_index("name")
     assert docs.loc["a_good.pdf", "status"] == "ok" and docs.loc["z_good.pdf", "status"] == "ok"
     assert docs.loc["crash.pdf", "status"] == "error"
@@ -159,9 +157,11 @@ def test_the_whole_run_on_dask_equals_the_local_run(tmp_path):
     pd.testing.assert_frame_equal(local.compare.table, dask.compare.table)
 
 
-def test_an_unreachable_scheduler_is_a_clear_error(folder, tmp_path):
-    with pytest.raises(ValueError, match="cannot reach the Dask scheduler"):
-        ss.ingest([folder], tmp_path / "o", executor="dask", scheduler="tcp://127.0.0.1:9")
+def test_an_unreachable_scheduler_is_a_clear_error():
+    from strategyscan.executors import DaskExecutor
+
+    with pytest.raises(ValueError, match="cannot reach the Dask scheduler at tcp://127.0.0.1:9"):
+        DaskExecutor(scheduler="tcp://127.0.0.1:9", connect_timeout=1)
 
 
 class Payload:  # a result the test can watch with a weak reference
@@ -217,3 +217,17 @@ def test_the_cache_key_covers_every_option_that_changes_output():
             IngestOptions(max_pages=5).cache_key(), IngestOptions(ocr=False).cache_key()}
     assert len(keys) == 4
     assert IngestOptions(time_limit=5).cache_key() == base.cache_key()  # only complete reads are cached
+
+
+@pytest.mark.parametrize("component", ["reader", "text", "clean", "segment"])
+def test_a_new_version_of_any_component_misses_the_cache(monkeypatch, component):
+    from strategyscan.ingestion import IngestOptions, clean, readers, segment, textfile
+
+    before = IngestOptions().cache_key()
+    target, name = {"reader": (readers.ENGINE_VERSIONS, None), "text": (textfile, "TEXT_VERSION"),
+                    "clean": (clean, "CLEANING_VERSION"), "segment": (segment, "SEGMENT_VERSION")}[component]
+    if name is None:
+        monkeypatch.setitem(target, "pypdfium2", "pdfium.v999")
+    else:
+        monkeypatch.setattr(target, name, "changed.v999")
+    assert IngestOptions().cache_key() != before

@@ -57,8 +57,8 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--json", action="store_true")
     args = parser.parse_args()
-    out = {lang: {name: summary(read(part, lang)) for name, part in (("train", "train"), ("test", "test"), ("all", None))}
-           for lang in LANGUAGES}
+    parts = (("train", "train"), ("test", "test"), ("all", None))
+    out = {lang: {name: summary(read(part, lang)) for name, part in parts} for lang in LANGUAGES}
     if args.json:
         print(json.dumps(out, indent=2))
         return

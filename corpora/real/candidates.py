@@ -2,8 +2,9 @@
 
     .venv/bin/python corpora/real/candidates.py OUT.parquet [--split train|heldout] [--languages en,fr,...]
 
-Every text of the split in the languages asked for (English by default) is ingested (cleaning, sentence windows) and each passage is
-mapped back to offsets in its raw file (`strategyscan.classification.spans.align`). The output
+Every text of the split in the languages asked for (English by default) is ingested (cleaning,
+sentence windows) and each passage is mapped back to offsets in its raw file
+(`strategyscan.classification.spans.align`). The output
 (file, start, end, sha, kind, language, words, text) stays outside the repository: it holds
 strategy text. The random draws, the `suggest` rounds and the complete documents of the corpus
 were all taken from these spans; `README.md` beside this file says how.

@@ -7,18 +7,21 @@ Usage: python corpora/sample_sources/make_samples.py   (or `make samples`)
 from __future__ import annotations
 
 import csv
+from datetime import UTC, datetime
 from pathlib import Path
 
 from fpdf import FPDF
 
 HERE = Path(__file__).resolve().parent
 OUT = HERE.parent / "samples"
-COUNTRIES = {  # file stem -> (country as the manifest names it, year)
-    "kestria_2019": ("Kestria", 2019),
-    "solmara_2021": ("Solmara", 2021),
-    "aurelia_2020": ("Aurelia", 2020),
-    "drakmoor_2022": ("Drakmoor", 2022),
-    "veridia_2018": ("Veridia", 2018),
+# file stem -> (country as the manifest names it, its code from ISO 3166's user-assigned X.. range,
+# which tells ingest the country is meant though no table knows it, year)
+COUNTRIES = {
+    "kestria_2019": ("Kestria", "XKE", 2019),
+    "solmara_2021": ("Solmara", "XSO", 2021),
+    "aurelia_2020": ("Aurelia", "XAU", 2020),
+    "drakmoor_2022": ("Drakmoor", "XDR", 2022),
+    "veridia_2018": ("Veridia", "XVE", 2018),
 }
 
 
@@ -45,10 +48,11 @@ def blocks(text: str) -> list[str]:
     return [b.strip() for b in text.split("\n\n") if b.strip()]
 
 
-def render(src: Path, dest: Path) -> None:
+def render(src: Path, dest: Path, year: int) -> None:
     lines = src.read_text(encoding="utf-8").splitlines()
     title, subtitle = lines[0].strip(), lines[1].strip()
     pdf = StrategyPDF(title.split(" - ")[0])
+    pdf.set_creation_date(datetime(year, 1, 1, tzinfo=UTC))  # fixes the file id too: same bytes every run
     pdf.set_title(title)
     pdf.set_creator("strategyscan corpora/samples/make_samples.py")
     pdf.alias_nb_pages()
@@ -94,12 +98,12 @@ def main() -> None:
     OUT.mkdir(exist_ok=True)
     for src in sorted(HERE.glob("*.txt")):
         dest = OUT / f"{src.stem}.pdf"
-        render(src, dest)
-        country, year = COUNTRIES[src.stem]
-        manifest.append({"file": dest.name, "country": country, "year": year})
+        country, iso3, year = COUNTRIES[src.stem]
+        render(src, dest, year)
+        manifest.append({"file": dest.name, "country": country, "iso3": iso3, "year": year})
         print(f"wrote {dest.relative_to(HERE.parent.parent)}")
     with (OUT / "manifest.csv").open("w", newline="", encoding="utf-8") as fh:
-        writer = csv.DictWriter(fh, fieldnames=["file", "country", "year"])
+        writer = csv.DictWriter(fh, fieldnames=["file", "country", "iso3", "year"])
         writer.writeheader()
         writer.writerows(manifest)
 

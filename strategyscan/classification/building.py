@@ -19,8 +19,8 @@ from ..paths import CORPORA
 from .corpus import base_corpus
 from .evaluation import ShareReport, evaluate, shares
 from .labelled import LabelledPassage, read_labelled
-from .metrics import Report
 from .languages import LANGUAGES
+from .metrics import Report
 from .persistence import load_model, load_model_set, save_model
 from .realtext import SharedDataMissing, load_real
 from .training import Trained, train

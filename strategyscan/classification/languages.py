@@ -20,7 +20,7 @@ from importlib.resources import files
 from importlib.util import find_spec, module_from_spec, spec_from_file_location
 from pathlib import Path
 
-from ..ingestion.metadata import trie_pattern
+from ..countries import trie_pattern
 
 #: Languages a model can be trained for. Adding one means adding a row to each table below.
 LANGUAGES = ("en", "fr", "es", "pt", "ru")
@@ -74,7 +74,7 @@ def _data(name: str) -> bytes:
     return files("spacy_lookups_data").joinpath("data", name).read_bytes()
 
 
-@functools.lru_cache(maxsize=None)
+@functools.cache
 def lemma_table(language: str) -> dict[str, str]:
     """spaCy's lookup lemmas for `language` (the French table holds one-element lists)."""
     table = json.loads(gzip.decompress(_data(f"{language}_lemma_lookup.json.gz")))
@@ -86,7 +86,7 @@ def lemma_table(language: str) -> dict[str, str]:
     return out
 
 
-@functools.lru_cache(maxsize=None)
+@functools.cache
 def stop_words(language: str) -> frozenset[str]:
     """spaCy's stop-word list for `language`, read from its source file: importing spaCy itself
     would add a second to every tagging process."""
@@ -135,7 +135,7 @@ def _cyrillic_word(word: str) -> str:
     return re.escape(stem) + r"\w{0,3}" if len(stem) >= _MIN_STEM else re.escape(word)
 
 
-@functools.lru_cache(maxsize=None)
+@functools.cache
 def country_regex(language: str) -> re.Pattern[str]:
     """Country names and demonyms of `language` in lower-cased text, as one pattern."""
     names = sorted(_country_names(language))

@@ -19,7 +19,6 @@ from .features import ConceptFeatures, StopWordFilter, TextNormaliser
 from .languages import LANGUAGES
 from .scorer import platt
 
-
 #: Linear learners, one per label: all give a weight per feature, which the fast scorer reproduces.
 LEARNERS = ("logistic", "linear_svm")
 

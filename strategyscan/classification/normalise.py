@@ -12,7 +12,7 @@ import re
 import unicodedata
 from pathlib import Path
 
-from ..ingestion.metadata import fold, name_regex, trie_pattern
+from ..countries import demonym_regex, fold, name_regex, trie_pattern
 from . import languages
 
 #: Bumped whenever normalised text changes: models trained on another version must be retrained.
@@ -23,33 +23,6 @@ YEAR_TOKEN = "xyearx"
 NUMBER_TOKEN = "xnumx"
 PLACEHOLDERS = frozenset({COUNTRY_TOKEN, YEAR_TOKEN, NUMBER_TOKEN})
 
-# Demonyms and national adjectives (lower case, folded). Not exhaustive: the commonest in
-# strategy texts, plus every country of the shipped evaluation set.
-DEMONYMS = """
-afghan albanian algerian american andorran angolan argentine argentinian armenian australian austrian
-azerbaijani azeri bahraini bangladeshi barbadian belarusian belgian belizean beninese bhutanese bolivian
-bosnian botswanan brazilian british bruneian bulgarian burkinabe burmese burundian cambodian cameroonian
-canadian chadian chilean chinese colombian congolese costa rican croatian cuban cypriot czech danish
-djiboutian dominican dutch ecuadorian egyptian emirati english eritrean estonian ethiopian fijian filipino
-finnish french gabonese gambian georgian german ghanaian greek grenadian guatemalan guinean guyanese
-haitian honduran hungarian icelandic indian indonesian iranian iraqi irish israeli italian ivorian
-jamaican japanese jordanian kazakh kazakhstani kenyan korean kosovar kuwaiti kyrgyz lao latvian lebanese
-liberian libyan lithuanian luxembourgish macedonian malagasy malawian malaysian maldivian malian maltese
-mauritanian mauritian mexican micronesian moldovan monegasque mongolian montenegrin moroccan mozambican
-namibian nepalese nepali nigerian nigerien nicaraguan norwegian omani pakistani palestinian panamanian
-paraguayan peruvian polish portuguese qatari romanian russian rwandan samoan saudi scottish senegalese
-serbian singaporean slovak slovakian slovenian somali south african spanish sri lankan sudanese surinamese
-swazi swedish swiss syrian taiwanese tajik tanzanian thai togolese tongan trinidadian tunisian turkish
-turkmen ugandan ukrainian uruguayan uzbek venezuelan vietnamese welsh yemeni zambian zimbabwean
-""".split()
-_MULTI = ["costa rican", "south african", "sri lankan", "saudi arabian", "new zealander", "kiwi"]
-
-
-@functools.lru_cache(maxsize=1)
-def _demonym_regex() -> re.Pattern[str]:
-    return re.compile(r"\b(" + trie_pattern(sorted(set(DEMONYMS) | set(_MULTI))) + r")s?\b")
-
-
 _YEAR_RE = re.compile(r"\b(?:19|20)\d{2}\b")
 
 
@@ -57,7 +30,7 @@ def mask(text: str) -> str:
     """Fold case and accents, then replace countries, demonyms and years with placeholders."""
     text = fold(text)
     text = name_regex().sub(f" {COUNTRY_TOKEN} ", text)
-    text = _demonym_regex().sub(f" {COUNTRY_TOKEN} ", text)
+    text = demonym_regex().sub(f" {COUNTRY_TOKEN} ", text)
     return _YEAR_RE.sub(f" {YEAR_TOKEN} ", text)
 
 

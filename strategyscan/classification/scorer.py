@@ -6,23 +6,127 @@ tagging a 260-page corpus. `LinearScorer` keeps the vocabulary, idf weights, coe
 intercepts, calibration, concept phrases and thresholds, and gives the same probabilities (a
 test pins this to 1e-9). It is saved beside the estimator as a plain `.npz` (no pickles), so it is as safe to
 load as the skops file. Models it cannot express (character n-grams) are tagged by the estimator.
+
+A scorer file may come from someone else: before any array is read, `check_scorer` holds its
+members, sizes, dtypes, shapes and meta to what `save` writes (`check_archive` bounds what a zip
+unpacks to, here and for the skops file).
 """
 
 from __future__ import annotations
 
 import json
+import math
 import re
+import zipfile
+from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import IO, Annotated
 
 import numpy as np
+from pydantic import Field, model_validator
 
+from .card import Label, Language, ModelError, Record, quoted, validated
 from .normalise import concept_matcher, concepts_in, drop_stop_words, normalise
 
 SCORER_FILE = "scorer.npz"
 FORMAT = 2  # 2: Platt calibration of the raw scores
 _TOKEN_RE = re.compile(r"(?u)\b\w+\b")  # the vectoriser's token pattern
 _WORD = re.compile(r"\w+")
+
+#: What a model file (scorer.npz, model.skops) may unpack to. The shipped ones unpack to at most
+#: 83 MB (the Portuguese scorer: its lemma table) and 61 MB (the English estimator); a zip bomb
+#: unpacks a few MB into gigabytes. zipfile never inflates a member past its declared size, so
+#: checking the declared sizes bounds what loading can allocate.
+MAX_UNPACKED = 256 * 2**20
+MAX_NGRAM = 8  # the longest n-gram a scorer may count: each is a pass over every text's tokens
+
+#: The arrays `save` writes: dtype kind (U text, f float) and number of dimensions.
+_ARRAYS = {"terms": ("U", 1), "idf": ("f", 1), "coef": ("f", 2), "intercept": ("f", 1), "calibration": ("f", 2),
+           "thresholds": ("f", 1), "meta": ("U", 0), "lemma_keys": ("U", 1), "lemma_values": ("U", 1)}
+_OPTIONAL = {"lemma_keys", "lemma_values"}  # the lemma table (saved empty for English)
+_HEADERS = {(1, 0): np.lib.format.read_array_header_1_0, (2, 0): np.lib.format.read_array_header_2_0}
+
+
+class ScorerMeta(Record):
+    """The scorer's JSON record, as `save` writes it."""
+
+    format: int
+    model_id: Annotated[str, Field(max_length=64)] = ""
+    labels: Annotated[list[Label], Field(min_length=1)]
+    concepts: list[list[str]]
+    concept_weight: float
+    stop_words: bool
+    ngrams: tuple[int, int]
+    language: Language = "en"
+
+    @model_validator(mode="after")
+    def _usable(self) -> ScorerMeta:
+        if self.format != FORMAT:
+            raise ValueError(f"format {self.format}, expected {FORMAT}: saved by another version of strategyscan")
+        lo, hi = self.ngrams
+        if not 1 <= lo <= hi <= MAX_NGRAM:
+            raise ValueError(f"ngrams: not 1 <= {lo} <= {hi} <= {MAX_NGRAM}")
+        return self
+
+
+def check_archive(zf: zipfile.ZipFile, path: Path) -> list[zipfile.ZipInfo]:
+    """The members of `zf` (the zip at `path`), refused if they unpack to more than MAX_UNPACKED
+    or two share a name (zip readers disagree on which one they read)."""
+    members = zf.infolist()
+    total = sum(m.file_size for m in members)
+    if total > MAX_UNPACKED:
+        raise ModelError(f"{path} would unpack to {total / 2**20:,.0f} MB, more than the {MAX_UNPACKED // 2**20} MB "
+                         "allowed for a model file (a zip bomb?)")
+    twice = sorted(n for n, k in Counter(m.filename for m in members).items() if k > 1)
+    if twice:
+        raise ModelError(f"{path} holds more than one member named {quoted(twice[0])}")
+    return members
+
+
+def _shapes(zf: zipfile.ZipFile, path: Path) -> dict[str, tuple[int, ...]]:
+    """Each array's shape from its .npy header, once its name, dtype and size are a scorer's."""
+    shapes: dict[str, tuple[int, ...]] = {}
+    for member in check_archive(zf, path):
+        name = member.filename.removesuffix(".npy")
+        if name not in _ARRAYS or not member.filename.endswith(".npy"):
+            raise ModelError(f"{path} has a member {quoted(member.filename)} that a scorer does not")
+        with zf.open(member) as npy:
+            read = _HEADERS.get(np.lib.format.read_magic(npy))
+            if read is None:
+                raise ModelError(f"{path}: {member.filename} is not in a .npy format version scorers use")
+            shape, _, dtype = read(npy)
+            data = member.file_size - npy.tell()
+        kind, rank = _ARRAYS[name]
+        if dtype.kind != kind or len(shape) != rank:
+            raise ModelError(f"{path}: {member.filename} should hold {rank}-dimensional "
+                             f"{'text' if kind == 'U' else 'floats'}, not {len(shape)}-dimensional {dtype.str}")
+        if dtype.itemsize * math.prod(shape) != data:
+            raise ModelError(f"{path}: {member.filename} declares {shape} {dtype.str} but holds {data} bytes")
+        shapes[name] = shape
+    missing = sorted(set(_ARRAYS) - _OPTIONAL - set(shapes))
+    if missing or len(_OPTIONAL & set(shapes)) == 1:
+        raise ModelError(f"{path} is not a scorer: it lacks {', '.join(missing) or 'half of the lemma table'}")
+    return shapes
+
+
+def check_scorer(path: Path, fh: IO[bytes]) -> ScorerMeta:
+    """The meta of the scorer in `fh` (opened from `path`), once its arrays fit together; only
+    the arrays' headers and the meta are read, so it is cheap enough to run before tagging."""
+    with zipfile.ZipFile(fh) as zf:
+        shapes = _shapes(zf, path)
+        with zf.open("meta.npy") as npy:
+            text = str(np.lib.format.read_array(npy, allow_pickle=False))
+    meta = validated(ScorerMeta, text, path, "scorer")
+    terms, labels = shapes["terms"][0], len(meta.labels)
+    expected = {"idf": (terms,), "coef": (terms + len(meta.concepts), labels), "intercept": (labels,),
+                "thresholds": (labels,), "calibration": (labels, 2),
+                "lemma_values": shapes.get("lemma_keys")}
+    for name, shape in expected.items():
+        if shapes.get(name) != shape:
+            raise ModelError(f"{path}: {name}.npy has shape {shapes.get(name)}, not {shape} as {terms} terms, "
+                             f"{len(meta.concepts)} concepts and {labels} labels need")
+    return meta
 
 
 def platt(scores: np.ndarray, calibration: np.ndarray) -> np.ndarray:
@@ -127,19 +231,21 @@ class LinearScorer:
 
     @classmethod
     def load(cls, path: str | Path) -> LinearScorer:
-        with np.load(path, allow_pickle=False) as data:
-            meta = json.loads(str(data["meta"]))
-            if meta.get("format") != FORMAT:
-                raise ValueError(f"scorer format {meta.get('format')!r}, expected {FORMAT}")
-            terms = data["terms"].tolist()
-            lemmas = (dict(zip(data["lemma_keys"].tolist(), data["lemma_values"].tolist()))
-                      if "lemma_keys" in data.files and meta.get("language", "en") != "en" else None)
-            return cls(labels=tuple(meta["labels"]), thresholds=data["thresholds"],
-                       vocabulary=dict(zip(terms, range(len(terms)))), idf=data["idf"], coef=data["coef"],
-                       intercept=data["intercept"], calibration=data["calibration"], concepts=meta["concepts"],
-                       concept_weight=float(meta["concept_weight"]), stop_words=bool(meta["stop_words"]),
-                       ngrams=tuple(meta["ngrams"]), language=str(meta.get("language", "en")), lemmas=lemmas,
-                       model_id=str(meta.get("model_id", "")))
+        """The scorer saved at `path`, checked first (`check_scorer`); one open file, so what is
+        checked is what is loaded."""
+        path = Path(path)
+        with open(path, "rb") as fh:
+            meta = check_scorer(path, fh)
+            fh.seek(0)
+            with np.load(fh, allow_pickle=False) as data:
+                terms = data["terms"].tolist()
+                lemmas = (dict(zip(data["lemma_keys"].tolist(), data["lemma_values"].tolist()))
+                          if "lemma_keys" in data.files and meta.language != "en" else None)
+                return cls(labels=tuple(meta.labels), thresholds=data["thresholds"],
+                           vocabulary=dict(zip(terms, range(len(terms)))), idf=data["idf"], coef=data["coef"],
+                           intercept=data["intercept"], calibration=data["calibration"], concepts=meta.concepts,
+                           concept_weight=meta.concept_weight, stop_words=meta.stop_words, ngrams=meta.ngrams,
+                           language=meta.language, lemmas=lemmas, model_id=meta.model_id)
 
     # -- scoring ----------------------------------------------------------------------------------
     def _grams(self, text: str) -> list[str]:

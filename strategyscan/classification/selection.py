@@ -24,10 +24,10 @@ import numpy as np
 
 from ..outputs import write_text
 from .building import PARAMS
-from .languages import LANGUAGES
 from .corpus import base_corpus
 from .features import TextNormaliser
 from .labelled import LabelledPassage, label_matrix
+from .languages import LANGUAGES
 from .model import PassageClassifier
 from .taxonomy import load_taxonomy
 from .training import cross_validate, cross_validated, groups_of, weights_of

@@ -57,6 +57,7 @@ def tag_frame(frame: pd.DataFrame, model_dir: str | Path | None = None, workers:
     than 1, to a pool made for this call.
     """
     from ..executors import TaskFailed, make_executor
+    from .card import ModelError
 
     if "text" not in frame.columns:
         raise ValueError("the passages table needs a 'text' column")
@@ -79,8 +80,8 @@ def tag_frame(frame: pd.DataFrame, model_dir: str | Path | None = None, workers:
         pool = make_executor(executor, workers, scheduler) if own else pool
         try:
             for _chunk, result in pool.map(_tag_texts, chunks):
-                if isinstance(result, TaskFailed):
-                    raise RuntimeError(f"tagging failed: {result}")
+                if isinstance(result, TaskFailed):  # a worker that died or hit a bad model file: one line, exit 2
+                    raise ModelError(f"tagging failed in a worker process: {result}")
                 parts.append(result)
         finally:
             if own:

@@ -168,7 +168,8 @@ def assess(scores: np.ndarray, Y: np.ndarray, measured: np.ndarray, on: str, lab
     """Calibrate and threshold out-of-fold scores per label on its `masks` passages (the
     `measured` ones where not given), and report them on the `measured` passages."""
     masks = np.tile(measured[:, None], (1, len(labels))) if masks is None else masks
-    calibration = np.vstack([fit_platt(scores[masks[:, j]][:, [j]], Y[masks[:, j]][:, [j]]) for j in range(len(labels))])
+    calibration = np.vstack([fit_platt(scores[masks[:, j]][:, [j]], Y[masks[:, j]][:, [j]])
+                             for j in range(len(labels))])
     thresholds = np.array([tune_thresholds(Y[masks[:, j]][:, [j]], platt(scores[masks[:, j]][:, [j]],
                                                                          calibration[[j]]))[0]
                            for j in range(len(labels))])

@@ -160,9 +160,9 @@ def adjust(table: pd.DataFrame, units: pd.DataFrame, keys: list[str], labels: li
     total = np.nansum(point * table["passages"].to_numpy()[:, None], axis=0) / max(table["passages"].sum(), 1)
     counted = table["passages"].to_numpy() > 0
     for j, lab in enumerate(labels):
-        out[f"{lab}_share_adj"] = np.round(point[:, j], 4)
-        out[f"{lab}_share_adj_lo"] = np.round(lo[:, j], 4)
-        out[f"{lab}_share_adj_hi"] = np.round(hi[:, j], 4)
+        out[f"{lab}_share_adj"] = np.round(point[:, j], 4) + 0.0  # + 0.0: no "-0.0" in a table
+        out[f"{lab}_share_adj_lo"] = np.round(lo[:, j], 4) + 0.0
+        out[f"{lab}_share_adj_hi"] = np.round(hi[:, j], 4) + 0.0
         with np.errstate(divide="ignore", invalid="ignore"):
             out[f"{lab}_emphasis_adj"] = np.round(point[:, j] / total[j], 3) if total[j] else np.nan
         rank, rank_lo, rank_hi, above = _ranks(point[:, j], reps[:, :, j], counted)
@@ -215,7 +215,7 @@ def _changes(u: _Units, keys: list[str], labels: list[str], replicates: int) -> 
                              "category": lab, "from_doc": a["doc_id"], "from_year": int(a["year"]),
                              "to_doc": b["doc_id"], "to_year": int(b["year"]),
                              "from_share_adj": round(float(pa[j]), 4), "to_share_adj": round(float(pb[j]), 4),
-                             "change": round(float(pb[j] - pa[j]), 4), "change_lo": round(float(lo[j]), 4),
-                             "change_hi": round(float(hi[j]), 4),
+                             "change": round(float(pb[j] - pa[j]), 4) + 0.0,
+                             "change_lo": round(float(lo[j]), 4) + 0.0, "change_hi": round(float(hi[j]), 4) + 0.0,
                              "p_increase": round(float((rb[:, j] > ra[:, j]).mean()), 3)})
     return pd.DataFrame(rows)

@@ -68,9 +68,17 @@ def wilson(k: np.ndarray, n: np.ndarray, z: float = Z95) -> tuple[np.ndarray, np
 
 
 def labels_of(tags: pd.DataFrame) -> list[str]:
+    """The labels of the `p_<label>` columns, each a name as a model card's must be: a label
+    becomes a column, an HTML attribute and a CSS selector of the report."""
+    from ..classification.card import LABEL_RULE, is_label, quoted
+
     labels = [c[2:] for c in tags.columns if c.startswith("p_")]
     if not labels:
         raise CompareError("the tags table has no p_<label> columns: is it the output of 'strategyscan tag'?")
+    bad = next((lab for lab in labels if not is_label(lab)), None)
+    if bad is not None:
+        raise CompareError(f"the tags table's column {quoted('p_' + bad)}: what follows p_ is not a label name "
+                           f"({LABEL_RULE})")
     return labels
 
 
@@ -108,6 +116,8 @@ def latest_documents(frames: Iterable[pd.DataFrame]) -> set[str]:
     """Each country's most recent document (ties: the longer one), from a pass over the table."""
     parts = [prepare(f).groupby(["country", "doc_id"], dropna=False, observed=True)
              .agg(year=("year", "max"), n=("text", "size")).reset_index() for f in frames]
+    if not parts:
+        return set()
     docs = pd.concat(parts).groupby(["country", "doc_id"], dropna=False, observed=True).agg(
         year=("year", "max"), n=("n", "sum")).reset_index()
     docs["year_key"] = docs["year"].fillna(-1)
@@ -186,8 +196,9 @@ class Aggregator:
         return pd.concat(frames, ignore_index=True)
 
     def table(self) -> pd.DataFrame:
+        """One row per group; no groups (every column still there) when no passage was left."""
         if not self.parts:
-            raise CompareError("no passages to compare (after the filters)")
+            return self._no_groups()
         sums = {c: "sum" for c in self.parts[0].columns if c not in self.keys and not c.startswith("year_")}
         g = (pd.concat(self.parts, ignore_index=True).groupby(self.keys, dropna=False, observed=True)
              .agg({**sums, "year_min": "min", "year_max": "max"}).reset_index())
@@ -221,6 +232,14 @@ class Aggregator:
         adjusted = adjust(g, units, self.keys, self.labels, self.errors)
         self.changes, self.unit_table = adjusted.changes, units
         return pd.concat([g, adjusted.columns], axis=1)
+
+    def _no_groups(self) -> pd.DataFrame:
+        """An empty comparison is a result (no readable text, or every passage filtered out): the
+        table of one uncounted placeholder passage, without its row, has every column a real one has."""
+        probe = Aggregator(self.labels, self.options, None, self.errors)
+        probe.add(pd.DataFrame({"text": [""], "labels": [""], "kind": ["heading"],
+                                **{f"p_{lab}": [math.nan] for lab in self.labels}}))
+        return probe.table().iloc[:0]
 
     def evidence(self) -> pd.DataFrame:
         cols = ["group", *self.keys, "category", "rank", "probability", "labelled", "file", "page",

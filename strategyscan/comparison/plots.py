@@ -12,7 +12,6 @@ import pandas as pd
 from ..outputs import write_bytes
 from .aggregate import group_name
 
-
 MAX_ROWS_HEATMAP = 120
 
 
@@ -132,7 +131,12 @@ def timeline_png(changes: pd.DataFrame, labels: list[str], titles: dict[str, str
 
 def write_pngs(out: Path, table: pd.DataFrame, changes: pd.DataFrame, labels: list[str], titles: dict[str, str],
                by: str) -> list[Path]:
-    """heatmap.png, ranking_<label>.png and (where countries have several strategies) timeline.png."""
+    """heatmap.png, ranking_<label>.png and (where countries have several strategies) timeline.png;
+    none where no group has a counted passage (the report says why the comparison is empty)."""
+    for stale in [out / "heatmap.png", out / "timeline.png", *(out / f"ranking_{lab}.png" for lab in labels)]:
+        stale.unlink(missing_ok=True)  # an earlier run's charts must not pass for this run's
+    if not (table["passages"] > 0).any():
+        return []
     written = [write_bytes(out / "heatmap.png", heatmap_png(table, labels, titles, by))]
     for lab in labels:
         written.append(write_bytes(out / f"ranking_{lab}.png",

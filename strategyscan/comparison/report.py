@@ -1,6 +1,10 @@
 """A self-contained, interactive HTML report: the numbers embedded as JSON, drawn in the browser
 by a small inlined script (no network, no server), with the method written from the model cards.
-PNG charts are written only when asked for (`plots.write_pngs`)."""
+PNG charts are written only when asked for (`plots.write_pngs`).
+
+Country and file names, passage text and model ids come from the documents and tags tables, so
+nothing here is trusted: HTML written here goes through html.escape, the JSON cannot end its
+script element (`script_json`), and report.js escapes whatever it puts into the page."""
 
 from __future__ import annotations
 
@@ -19,6 +23,13 @@ DOWNLOADS = ("country_comparison.csv", "comparison_long.csv", "evidence.csv", "c
 
 def _asset(name: str) -> str:
     return files("strategyscan.comparison").joinpath("assets", name).read_text(encoding="utf-8")
+
+
+def script_json(data: dict) -> str:
+    """`data` as JSON fit to embed in a script element: <, > and & written as \\u escapes, so no
+    text in it can close the element (</script>) or change how the parser reads it (<!--)."""
+    text = json.dumps(data, ensure_ascii=False, separators=(",", ":"))
+    return text.replace("&", "\\u0026").replace("<", "\\u003c").replace(">", "\\u003e")
 
 
 def _fmt(value, spec: str = ".2f") -> str:
@@ -44,8 +55,8 @@ def _models_section(models: list[dict], labels: list[str]) -> str:
                     f"<td class='num'>{esc(_fmt(m.get('heldout_micro_f1')))}</td>"
                     f"<td class='num'>{esc(_fmt(m.get('heldout_macro_f1')))}</td>"
                     f"<td class='num'>{esc(_fmt(m.get('heldout_exact'), '.0%'))}</td>"
-                    + "".join(f"<td class='num'>{per[lab]['f1']:.2f} ({per[lab]['support']})</td>" if lab in per
-                              else "<td></td>" for lab in labels) + "</tr>")
+                    + "".join(f"<td class='num'>{esc(_fmt(per[lab]['f1']))} ({esc(str(per[lab]['support']))})</td>"
+                              if lab in per else "<td></td>" for lab in labels) + "</tr>")
     rows.append("</table>")
     return "".join(rows)
 
@@ -57,7 +68,8 @@ def _method(data: dict) -> str:
         "<h2 id='method'>Method</h2>"
         "<p><b>Passages</b> are windows of one to three sentences (at most 120 words) cut from each document's "
         "cleaned text; headings and fragments are not counted, nor are passages in a language no model covers. "
-        f"A group is ranked only with at least {data['min_passages']} counted passages (the box above changes it).</p>"
+        f"A group is ranked only with at least {esc(str(data['min_passages']))} counted passages (the box above "
+        "changes it).</p>"
         "<p><b>Raw share</b>: the passages the model labels with a category over the group's counted passages. "
         "<b>Adjusted share</b>: the estimate that recovered the true shares of real training documents best under "
         "document-grouped cross-validation (classify-and-count, mean probability, or either corrected for the "
@@ -93,7 +105,7 @@ def render_html(data: dict, downloads: list[str]) -> str:
     groups = data["groups"]
     counted = sum(g["passages"] for g in groups)
     uncovered = [g["group"] for g in groups if g["passages"] == 0]
-    payload = json.dumps(data, ensure_ascii=False, separators=(",", ":")).replace("</", "<\\/")
+    payload = script_json(data)
     links = " ".join(f"<a href='{esc(name)}'>{esc(name)}</a>" for name in downloads)
     return "\n".join([
         "<!doctype html><html lang='en'><head><meta charset='utf-8'><title>strategyscan report</title>",
@@ -105,7 +117,9 @@ def render_html(data: dict, downloads: list[str]) -> str:
         f"{esc(str(meta.get('created', '')))}. Shares are adjusted shares with 95 % intervals where the model has an "
         "error record (see Method); hover a cell for exact values, click it for the evidence.</p>",
         (f"<p class='muted'>No counted passages (only text in languages no model covers, or headings) for "
-         f"{len(uncovered)} group(s), so they have no shares: {esc(', '.join(uncovered))}.</p>" if uncovered else ""),
+         f"{len(uncovered)} group(s), so they have no shares: {esc(', '.join(uncovered))}.</p>"
+         if uncovered and not meta.get("empty") else ""),
+        f"<p class='empty'><b>{esc(meta['empty'])}</b></p>" if meta.get("empty") else "",
         f"<p class='downloads'>Data: {links}</p>" if links else "",
         "<nav><a href='#shares'>Shares</a><a href='#rankings'>Rankings</a><a href='#changes'>Change over time</a>"
         "<a href='#evsearch'>Search evidence</a><a href='#leftout'>Left out</a><a href='#method'>Method</a>"

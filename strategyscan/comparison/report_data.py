@@ -71,12 +71,32 @@ def left_out(documents: pd.DataFrame | None) -> list[dict]:
     return _records(kept.assign(file=kept["file"].map(lambda f: Path(str(f)).name)), cols)
 
 
+def empty_reason(table: pd.DataFrame, documents: pd.DataFrame | None = None) -> str:
+    """Why a comparison has nothing to show ('' when it has): an empty result is a result, and
+    the reader must learn from it what to do next."""
+    if len(table) and int(table["passages"].sum()):
+        return ""
+    files = len(documents) if documents is not None else 0
+    if not len(table):
+        read = f" of the {files} file(s) read" if files else ""
+        return (f"No passage was counted: none{read} gave any text to compare (see Documents left out for "
+                f"each file's reason).")
+    parts = []
+    if int(table["excluded_language"].sum()):
+        parts.append(f"{int(table['excluded_language'].sum())} passage(s) in languages no model covers (or not "
+                     f"chosen with --languages)")
+    if int(table["excluded_headings"].sum()):
+        parts.append(f"{int(table['excluded_headings'].sum())} heading(s), which are not counted")
+    return "No passage was counted: the text holds " + (" and ".join(parts) or "nothing countable") + "."
+
+
 def report_data(table: pd.DataFrame, evidence: pd.DataFrame, changes: pd.DataFrame, units: pd.DataFrame,
                 labels: list[str], titles: dict[str, str], descriptions: dict[str, str], by: str, keys: list[str],
                 meta: dict, documents: pd.DataFrame | None = None, min_passages: int = MIN_PASSAGES) -> dict:
     ev = evidence.assign(file=evidence["file"].map(lambda f: Path(str(f)).name)) if len(evidence) else evidence
     return {
-        "meta": {k: _clean(v) if not isinstance(v, (list, dict)) else v for k, v in meta.items()},
+        "meta": {**{k: _clean(v) if not isinstance(v, (list, dict)) else v for k, v in meta.items()},
+                 "empty": empty_reason(table, documents)},
         "by": by, "min_passages": int(min_passages),
         "categories": [{"name": lab, "title": titles.get(lab, lab), "description": descriptions.get(lab, "")}
                        for lab in labels],

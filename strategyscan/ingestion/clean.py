@@ -14,11 +14,9 @@ import unicodedata
 from collections import Counter
 from dataclasses import dataclass
 
-from .lines import Line, Page
+from .lines import TEXT_LINE_PITCH, Line, Page
 
 CLEANING_VERSION = "clean.v2"
-#: The synthetic line pitch the text reader gives lines (blank lines add one more).
-TEXT_LINE_PITCH = 12.0
 
 _SOFT = "\ufffe\x02\u00ad"
 _TERMINAL = tuple(".!?:;")
@@ -38,7 +36,8 @@ _DOT_LEADER_RE = re.compile(r"(?:\.\s?){5,}|\u2026{2,}|(?:_{4,})\s*\d+\s*$|(?:\.
 _CONTENTS_RE = re.compile(r"^(?:table of )?contents?$|^sommaire$|^índice$|^indice$|^table des mati[eè]res$"
                           r"|^list of (?:figures|tables|boxes|exhibits|illustrations)$|^contenido$|^sumário$"
                           r"|^содержание$|^оглавление$", re.IGNORECASE)
-_FOOTNOTE_MARK_RE = re.compile(r"^(?:\d{1,3}|[*\u2020\u2021\u00a7\u00b9\u00b2\u00b3\u2070-\u2079]+|\(\d{1,3}\)|\[\d{1,3}\])\s*\S")
+_FOOTNOTE_MARK_RE = re.compile(r"^(?:\d{1,3}|[*\u2020\u2021\u00a7\u00b9\u00b2\u00b3\u2070-\u2079]+"
+                               r"|\(\d{1,3}\)|\[\d{1,3}\])\s*\S")
 _TOC_ENTRY_RE = re.compile(rf"\s{_LABEL}$")
 #: Words in a running header change with the page label: "Page D-1", "vi", "I-14" share one shape.
 _SHAPE_LABEL_RE = re.compile(r"\b(?:[ivxlc]{1,7}|[a-z]{1,2}-?\d+|\d+)\b")
@@ -416,7 +415,8 @@ def _join(left: str, right: str, vocabulary: set[str]) -> str:
         stem = left[:-1]
         head = re.findall(r"[^\W_]+$", stem)
         tail = re.findall(r"^[^\W_]+", right)
-        if head and tail and f"{head[0]}-{tail[0]}".lower() in vocabulary and (head[0] + tail[0]).lower() not in vocabulary:
+        if (head and tail and f"{head[0]}-{tail[0]}".lower() in vocabulary
+                and (head[0] + tail[0]).lower() not in vocabulary):
             return f"{stem}-{right}"
         return stem + right
     if left.endswith("-") and len(left) > 1 and left[-2].isalpha() and right[:1].islower():

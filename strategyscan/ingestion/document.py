@@ -13,6 +13,8 @@ from ..records import Document, IngestResult, Passage
 from . import clean, language, metadata, ocr, segment
 from .lines import Page, ReadError
 from .readers import WORD_RE, open_document
+from .sources import regular_file_problem
+
 
 @dataclass(frozen=True)
 class IngestOptions:
@@ -36,8 +38,12 @@ class IngestOptions:
 
     def components(self) -> dict[str, str]:
         """Every part whose version changes what a file gives: the cache key is made of them."""
-        return {"reader": self.engine, "clean": clean.CLEANING_VERSION, "segment": segment.SEGMENT_VERSION,
-                "language": language.LANGUAGE_VERSION, "metadata": metadata.METADATA_VERSION,
+        from .readers import ENGINE_VERSIONS
+        from .textfile import TEXT_VERSION
+
+        return {"reader": ENGINE_VERSIONS[self.engine], "text": TEXT_VERSION, "clean": clean.CLEANING_VERSION,
+                "segment": segment.SEGMENT_VERSION, "language": language.LANGUAGE_VERSION,
+                "metadata": metadata.METADATA_VERSION,
                 "ocr": ocr.engine_version() if self.ocr else "off", "max_pages": str(self.max_pages)}
 
     def cache_key(self) -> str:
@@ -66,7 +72,8 @@ def failed(path: Path, doc_id: str, reason: str, status: str = "error", complete
                         complete=complete)
 
 
-def _read_pages(path: Path, options: IngestOptions, deadline: float) -> tuple[list[Page], int, list[str], dict[str, str]]:
+def _read_pages(path: Path, options: IngestOptions,
+                deadline: float) -> tuple[list[Page], int, list[str], dict[str, str]]:
     doc = open_document(path, options.engine)
     notes = list(doc.notes)
     pages: list[Page] = []
@@ -74,7 +81,8 @@ def _read_pages(path: Path, options: IngestOptions, deadline: float) -> tuple[li
         for page in doc.pages(options.max_pages):
             pages.append(page)
             if time.monotonic() > deadline:
-                notes.append(f"time limit ({options.time_limit:g} s) reached after {len(pages)} of {doc.page_count} pages")
+                notes.append(f"time limit ({options.time_limit:g} s) reached after {len(pages)} of "
+                             f"{doc.page_count} pages")
                 break
         if doc.page_count > options.max_pages:
             notes.append(f"page limit reached: read {options.max_pages} of {doc.page_count} pages")
@@ -84,6 +92,7 @@ def _read_pages(path: Path, options: IngestOptions, deadline: float) -> tuple[li
         notes.append(f"{exc.reason}; partial: {len(pages)} of {doc.page_count} pages read")
     finally:
         doc.close()
+    notes += [n for n in doc.notes if n not in notes]  # what the reader noted while reading
     return pages, doc.page_count, notes, doc.metadata
 
 
@@ -120,14 +129,21 @@ def _read_unreadable(path: Path, pages: list[Page], page_count: int, options: In
 
 
 def ingest_file(path: str | Path, options: IngestOptions = IngestOptions(),
-                manifest: dict[str, metadata.Meta] | None = None) -> IngestResult:
-    """Extract, clean, segment and locate one file. Never raises for a bad file."""
+                meta: metadata.Meta | None = None) -> IngestResult:
+    """Extract, clean, segment and locate one file. Never raises for a bad file. `meta` (a
+    manifest's row) wins over what the file says about itself."""
     path = Path(path)
+    problem = regular_file_problem(path)  # never open a FIFO or device: the read would block
+    if problem:
+        return failed(path, "", problem)
     try:
         doc_id = file_hash(path)
     except OSError as exc:
         return failed(path, "", f"cannot read file: {exc.strerror or exc}")
     deadline = time.monotonic() + options.time_limit
+    # reading and OCR stop at the limit; what follows gets a little more, so that the partial
+    # result is handed back before the executor's hard stop at 1.5 times the limit plus 5 s
+    finish_by = deadline + 0.25 * options.time_limit + 2
     try:
         pages, page_count, notes, pdf_meta = _read_pages(path, options, deadline)
         layer = clean.sample_text(pages)
@@ -145,7 +161,7 @@ def ingest_file(path: str | Path, options: IngestOptions = IngestOptions(),
     junk = clean.junk_text(text) if ocred else layer_junk
     chars = sum(len(ln.text) for p in pages for ln in p.lines)
     meta_name = metadata.from_file_name(path)
-    from_manifest = (manifest or {}).get(display_name(Path(path.name)), metadata.Meta())
+    from_manifest = meta or metadata.Meta()
     common = dict(pages=page_count, title=pdf_meta.get("title", "")[:200])
 
     if chars == 0 or junk:
@@ -161,7 +177,15 @@ def ingest_file(path: str | Path, options: IngestOptions = IngestOptions(),
                       country=meta.country, iso3=meta.iso3, year=meta.year, **common)
 
     paragraphs = clean.paragraphs(pages)
-    windows = segment.windows(paragraphs)
+    windows: list[segment.Window] = []
+    cut = False
+    for win in segment.iter_windows(paragraphs):
+        if time.monotonic() > finish_by:  # keep what was cut before the limit, rather than lose it all
+            notes.append(f"time limit ({options.time_limit:g} s) reached while splitting passages; partial: "
+                         f"passages up to page {win.page} of {page_count}")
+            complete, cut = False, True
+            break
+        windows.append(win)
     body = " ".join(w.text for w in windows)
     doc_lang, _ = language.detect(body)
     meta = metadata.merge(from_manifest, meta_name,
@@ -171,18 +195,24 @@ def ingest_file(path: str | Path, options: IngestOptions = IngestOptions(),
     ocr_pages = ocred.pages if ocred else {}
     passages = []
     words = 0
+    detect = True  # naming each passage's language: past the limit, the rest take the document's
     for index, win in enumerate(windows):
+        if detect and time.monotonic() > finish_by:
+            detect = complete = False
+            notes.append(f"time limit ({options.time_limit:g} s) reached: passages from page {win.page} on take "
+                         f"the document's language")
         n = len(WORD_RE.findall(win.text))
         words += n
         read = ocr_pages.get(win.page)
         passages.append(Passage(
             passage_id=f"{doc_id}-{index:05d}", doc_id=doc_id, file=display_name(path), page=win.page,
             index=index, kind=win.kind, text=win.text, country=meta.country, iso3=meta.iso3, year=meta.year,
-            language=doc_lang if win.kind in ("heading", "fragment") else language.passage_language(win.text, doc_lang),
+            language=language.passage_language(win.text, doc_lang) if detect and win.kind not in ("heading", "fragment")
+            else doc_lang,
             words=n, ocr=read is not None, ocr_confidence=round(read.confidence, 1) if read else None,
         ))
     status = "ok" if complete else "warning"
-    if not passages:
+    if not passages and not cut:
         status, notes = "warning", [*notes, "no text extracted"]
     document = Document(doc_id=doc_id, file=display_name(path), country=meta.country, iso3=meta.iso3,
                         year=meta.year, language=doc_lang, passages=len(passages), words=words,

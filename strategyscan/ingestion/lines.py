@@ -6,7 +6,11 @@ line, blank lines as gaps), so cleaning and paragraphing are one algorithm for e
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from pathlib import Path
+
+#: the synthetic distance between two lines of a plain-text file: a blank line is a gap of two
+TEXT_LINE_PITCH = 12.0
 
 
 @dataclass(slots=True)
@@ -41,3 +45,16 @@ class ReadError(Exception):
         super().__init__(reason)
         self.reason = reason
         self.status = status
+
+
+@dataclass
+class Opened:
+    """What every reader keeps about an open file: notes for the reason column, PDF metadata."""
+
+    path: Path
+    notes: list[str] = field(default_factory=list)
+    metadata: dict[str, str] = field(default_factory=dict)
+    page_count: int = 0
+
+    def close(self) -> None:
+        pass

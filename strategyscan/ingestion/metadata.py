@@ -7,9 +7,7 @@ guessed from weak evidence.
 
 from __future__ import annotations
 
-import csv
 import datetime as _dt
-import functools
 import re
 import unicodedata
 from collections import Counter
@@ -17,37 +15,12 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
+from ..countries import UPPER_ONLY, country_name, fold, lookup, name_regex, name_table
+
 METADATA_VERSION = "metadata.v2"
 
-# English short names where pycountry's are formal or inverted ("Korea, Republic of").
-SHORT_NAMES = {
-    "BOL": "Bolivia", "BRN": "Brunei", "COD": "DR Congo", "FSM": "Micronesia", "GBR": "United Kingdom",
-    "IRN": "Iran", "KOR": "South Korea", "LAO": "Laos", "MDA": "Moldova", "PRK": "North Korea",
-    "PSE": "Palestine", "RUS": "Russia", "SYR": "Syria", "TUR": "Turkey", "TWN": "Taiwan",
-    "TZA": "Tanzania", "USA": "United States", "VEN": "Venezuela", "VNM": "Vietnam",
-    "VAT": "Holy See", "CIV": "Côte d'Ivoire", "MKD": "North Macedonia", "CZE": "Czechia",
-    "SWZ": "Eswatini", "CPV": "Cabo Verde", "MMR": "Myanmar", "NLD": "Netherlands",
-}
-
-# Names people write that pycountry does not carry. Upper-case codes only match upper-case tokens.
-ALIASES = {
-    "uk": "GBR", "u.k.": "GBR", "britain": "GBR", "great britain": "GBR", "england": "GBR",
-    "usa": "USA", "u.s.": "USA", "u.s.a.": "USA", "united states of america": "USA",
-    "united states": "USA", "america": "USA", "korea": "KOR", "south korea": "KOR",
-    "republic of korea": "KOR", "north korea": "PRK", "russia": "RUS", "iran": "IRN",
-    "syria": "SYR", "vietnam": "VNM", "viet nam": "VNM", "laos": "LAO", "moldova": "MDA",
-    "tanzania": "TZA", "bolivia": "BOL", "venezuela": "VEN", "czech republic": "CZE",
-    "czech": "CZE", "macedonia": "MKD", "turkey": "TUR", "turkiye": "TUR", "ivory coast": "CIV",
-    "cote d'ivoire": "CIV", "cote divoire": "CIV", "cote d ivoire": "CIV", "brunei": "BRN",
-    "cape verde": "CPV", "swaziland": "SWZ", "burma": "MMR", "holland": "NLD",
-    "the netherlands": "NLD", "uae": "ARE", "emirates": "ARE", "ksa": "SAU", "taiwan": "TWN",
-    "micronesia": "FSM", "gambia": "GMB", "the gambia": "GMB", "bahamas": "BHS",
-    "bosniaherzegovina": "BIH", "bosnia": "BIH", "dr congo": "COD", "palestine": "PSE",
-    "trinidad": "TTO", "danish": "DNK", "vatican": "VAT",
-}
 # Tokens that look like codes but are words or language tags in file names.
 _NOT_CODES = {"ENG", "FRN", "ESP", "POR", "RUS", "NCSS", "ICT", "CNI", "EU", "UN", "IT", "IS", "ES", "PT", "FR"}
-_UPPER_ONLY = {"uk", "usa", "us", "uae", "ksa"}
 
 
 @dataclass(frozen=True)
@@ -58,73 +31,7 @@ class Meta:
     source: str = ""
 
 
-def fold(text: str) -> str:
-    text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
-    return re.sub(r"\s+", " ", text.lower().replace("\u2019", "'")).strip()
-
-
-def country_name(iso3: str) -> str:
-    import pycountry
-
-    if iso3 in SHORT_NAMES:
-        return SHORT_NAMES[iso3]
-    c = pycountry.countries.get(alpha_3=iso3)
-    return (getattr(c, "common_name", None) or c.name) if c else ""
-
-
-@functools.lru_cache(maxsize=1)
-def _name_table() -> dict[str, str]:
-    import pycountry
-
-    table: dict[str, str] = {}
-    for c in pycountry.countries:
-        for name in (c.name, getattr(c, "official_name", None), getattr(c, "common_name", None)):
-            if name:
-                table[fold(name)] = c.alpha_3
-    table.update(ALIASES)
-    table.pop("us", None)
-    return table
-
-
-def trie_pattern(words: list[str]) -> str:
-    """One regex alternation shaped as a trie: hundreds of names cost little more than one."""
-    trie: dict = {}
-    for word in words:
-        node = trie
-        for ch in word:
-            node = node.setdefault(ch, {})
-        node[""] = {}
-
-    def build(node: dict) -> str:
-        end = "" in node
-        branches = [re.escape(ch) + build(child) for ch, child in sorted(node.items()) if ch]
-        if not branches:
-            return ""
-        body = branches[0] if len(branches) == 1 and not end else "(?:" + "|".join(branches) + ")"
-        return f"(?:{body})?" if end else body
-
-    return build(trie)
-
-
-@functools.lru_cache(maxsize=1)
-def name_regex() -> re.Pattern[str]:
-    names = [n for n in _name_table() if len(n) > 3 and n not in _UPPER_ONLY and n != "america"]
-    return re.compile(r"\b(" + trie_pattern(names) + r")\b")
-
-
-def lookup(name: str) -> str:
-    """ISO3 for a country name, alias or code; '' when unknown."""
-    import pycountry
-
-    raw = name.strip()
-    if re.fullmatch(r"[A-Z]{3}", raw) and pycountry.countries.get(alpha_3=raw):
-        return raw
-    if raw in {"UK", "USA", "US", "UAE", "KSA"}:
-        return ALIASES.get(raw.lower(), "USA")
-    return _name_table().get(fold(raw), "")
-
-
-def _plausible_year(value: int) -> bool:
+def plausible_year(value: int) -> bool:
     return 1990 <= value <= _dt.date.today().year + 1
 
 
@@ -134,13 +41,13 @@ def _file_name_year(token: str) -> int | None:
     m = re.fullmatch(r"((?:19|20)\d{2})(?:(\d{2})(\d{2}))?", token)
     if m and (m.group(2) is None or (1 <= int(m.group(2)) <= 12 and 1 <= int(m.group(3)) <= 31)):
         value = int(m.group(1))
-        return value if _plausible_year(value) else None
+        return value if plausible_year(value) else None
     m = re.fullmatch(r"(\d{2})(\d{2})((?:19|20)\d{2})", token)
     if m and 1 <= int(m.group(1)) <= 12 and 1 <= int(m.group(2)) <= 31:
         value = int(m.group(3))
-        return value if _plausible_year(value) else None
+        return value if plausible_year(value) else None
     for m in re.finditer(r"(?<!\d)((?:19|20)\d{2})(?!\d)", token):
-        if re.search(r"[^\W\d_]", token) and _plausible_year(int(m.group(1))):
+        if re.search(r"[^\W\d_]", token) and plausible_year(int(m.group(1))):
             return int(m.group(1))
     return None
 
@@ -155,7 +62,7 @@ def from_file_name(path: str | Path) -> Meta:
         if year:
             break
     iso3 = ""
-    table = _name_table()
+    table = name_table()
     for size in (4, 3, 2, 1):
         for i in range(len(tokens) - size + 1):
             gram = tokens[i : i + size]
@@ -166,7 +73,7 @@ def from_file_name(path: str | Path) -> Meta:
                     iso3 = tok
                 elif tok in {"UK", "USA", "US", "UAE", "KSA"}:
                     iso3 = lookup(tok)
-                elif phrase in table and phrase not in _UPPER_ONLY and len(phrase) > 3:
+                elif phrase in table and phrase not in UPPER_ONLY and len(phrase) > 3:
                     iso3 = table[phrase]
             elif phrase in table:
                 iso3 = table[phrase]
@@ -180,7 +87,7 @@ def from_file_name(path: str | Path) -> Meta:
 def count_countries(text: str) -> Counter[str]:
     counts: Counter[str] = Counter()
     for m in name_regex().finditer(fold(text)):
-        counts[_name_table()[m.group(1)]] += 1
+        counts[name_table()[m.group(1)]] += 1
     return counts
 
 
@@ -196,7 +103,7 @@ def dominant_country(text: str, min_mentions: int = 3) -> str:
 
 def first_year(text: str) -> int | None:
     for m in re.finditer(r"\b((?:19|20)\d{2})\b", text):
-        if _plausible_year(int(m.group(1))):
+        if plausible_year(int(m.group(1))):
             return int(m.group(1))
     return None
 
@@ -229,7 +136,7 @@ def from_front_matter(pages: list[str]) -> Meta:
     "15 декабря 2017 г."): the first year set beside a month on pages 2-3."""
     for text in pages:
         for m in _DATED_RE.finditer(text.replace(" de ", " ")):
-            if _plausible_year(int(m.group(1))):
+            if plausible_year(int(m.group(1))):
                 return Meta(year=int(m.group(1)), source="front matter")
     return Meta()
 
@@ -259,32 +166,3 @@ def merge(*metas: Meta | Callable[[], Meta]) -> Meta:
             year = meta.year
             sources.append(f"year: {meta.source}")
     return Meta(country, iso3, year, "; ".join(sources))
-
-
-class ManifestError(ValueError):
-    pass
-
-
-def read_manifest(path: str | Path) -> dict[str, Meta]:
-    """`file,country,year` (iso3 optional); keys are file names, matched on the base name."""
-    path = Path(path)
-    try:
-        with path.open(newline="", encoding="utf-8-sig") as fh:
-            reader = csv.DictReader(fh)
-            missing = {"file"} - set(reader.fieldnames or [])
-            if missing or not {"country", "iso3"} & set(reader.fieldnames or []):
-                raise ManifestError(f"{path}: a manifest needs columns file, country (or iso3), year")
-            out: dict[str, Meta] = {}
-            for lineno, row in enumerate(reader, start=2):
-                iso3 = (row.get("iso3") or "").strip().upper() or lookup(row.get("country") or "")
-                country = (row.get("country") or "").strip() or country_name(iso3)
-                year_text = (row.get("year") or "").strip()
-                if year_text and not year_text.isdigit():
-                    raise ManifestError(f"{path}, line {lineno}: year {year_text!r} is not a number")
-                key = unicodedata.normalize("NFC", Path(row["file"].strip()).name)
-                out[key] = Meta(country, iso3, int(year_text) if year_text else None, "manifest")
-            return out
-    except FileNotFoundError:
-        raise ManifestError(f"manifest not found: {path}") from None
-    except (UnicodeDecodeError, csv.Error) as exc:
-        raise ManifestError(f"{path}: not a readable CSV ({exc})") from None

@@ -4,14 +4,19 @@ from __future__ import annotations
 
 import functools
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass
 
 from .clean import Paragraph
 
-SEGMENT_VERSION = "segment.v1"
+SEGMENT_VERSION = "segment.v2"
 MAX_SENTENCES = 3
 MAX_WORDS = 120
 MIN_WORDS = 6
+#: spaCy refuses texts longer than its max_length; a paragraph longer than this (a text file
+#: without blank lines) is sentence-split in pieces cut at a sentence end
+PIECE_CHARS = 500_000
+BATCH_CHARS = 200_000  # what spaCy splits between two looks at the clock
 
 _SENTENCE_END = re.compile(r"[.!?][\"'\u201d\u2019)]*\s+\S")
 
@@ -30,8 +35,19 @@ def sentencizer():
 
     nlp = spacy.blank("en")
     nlp.add_pipe("sentencizer")
-    nlp.max_length = 5_000_000
+    nlp.max_length = 2 * PIECE_CHARS
     return nlp
+
+
+def _pieces(text: str, size: int = PIECE_CHARS) -> Iterator[str]:
+    """`text` in pieces of at most `size` characters, each cut after a sentence end where there
+    is one (else at a space), so no sentence is cut that would not be cut anyway."""
+    while len(text) > size:
+        ends = list(_SENTENCE_END.finditer(text, size // 2, size))
+        cut = ends[-1].end() - 1 if ends else (text.rfind(" ", size // 2, size) + 1 or size)
+        yield text[:cut]
+        text = text[cut:]
+    yield text
 
 
 def _needs_split(text: str) -> bool:
@@ -72,17 +88,37 @@ def _windows(sentences: list[str]) -> list[str]:
     return merged
 
 
-def windows(paragraphs: list[Paragraph]) -> list[Window]:
-    """Split long paragraphs with spaCy; short ones pass through whole."""
+def _split(paragraphs: list[Paragraph], ids: list[int]) -> dict[int, list[str]]:
+    """The windows of the paragraphs `ids`, sentence-split with spaCy in one batch."""
+    docs = sentencizer().pipe((paragraphs[i].text for i in ids), batch_size=256)
+    return {i: _windows([s.text.strip() for s in doc.sents if s.text.strip()]) for i, doc in zip(ids, docs)}
+
+
+def _in_pieces(paragraphs: list[Paragraph]) -> list[Paragraph]:
+    return [Paragraph(p.page, p.kind, piece) if len(p.text) > PIECE_CHARS else p
+            for p in paragraphs for piece in (_pieces(p.text) if len(p.text) > PIECE_CHARS else [p.text])]
+
+
+def iter_windows(paragraphs: list[Paragraph], batch_chars: int = BATCH_CHARS) -> Iterator[Window]:
+    """Windows in reading order, long paragraphs split a batch of about `batch_chars` at a time:
+    a caller with a time limit can stop between batches and keep what came before."""
+    paragraphs = _in_pieces(paragraphs)
     long_ids = [i for i, p in enumerate(paragraphs) if p.kind != "heading" and _needs_split(p.text)]
     split: dict[int, list[str]] = {}
-    if long_ids:
-        nlp = sentencizer()
-        docs = nlp.pipe((paragraphs[i].text for i in long_ids), batch_size=256)
-        for i, doc in zip(long_ids, docs):
-            split[i] = _windows([s.text.strip() for s in doc.sents if s.text.strip()])
-    out: list[Window] = []
+    nxt = 0  # the next long paragraph in long_ids
     for i, para in enumerate(paragraphs):
-        for text in split.get(i, [para.text]):
-            out.append(Window(para.page, para.kind, text))
-    return out
+        if nxt < len(long_ids) and long_ids[nxt] == i:
+            if i not in split:
+                end, size = nxt, 0
+                while end < len(long_ids) and (end == nxt or size + len(paragraphs[long_ids[end]].text) <= batch_chars):
+                    size += len(paragraphs[long_ids[end]].text)
+                    end += 1
+                split.update(_split(paragraphs, long_ids[nxt:end]))
+            nxt += 1
+        for text in split.pop(i, [para.text]):
+            yield Window(para.page, para.kind, text)
+
+
+def windows(paragraphs: list[Paragraph]) -> list[Window]:
+    """Split long paragraphs with spaCy; short ones pass through whole."""
+    return list(iter_windows(paragraphs))

@@ -9,6 +9,12 @@
   const pct = v => (v === null || v === undefined) ? "–" : (100 * v).toFixed(1) + " %";
   const esc = s => String(s === null || s === undefined ? "" : s).replace(/[&<>"']/g,
     ch => ({"&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;"}[ch]));
+  // Markup only comes from html`...`: every value put into it is escaped (text and attributes alike)
+  // unless it is itself html`...` or a list of those, so no string from the data can become markup.
+  class Markup { constructor(text) { this.text = text; } }
+  const part = v => v instanceof Markup ? v.text : Array.isArray(v) ? v.map(part).join("") : esc(v);
+  const html = (strings, ...values) => new Markup(strings.reduce((out, s, i) => out + part(values[i - 1]) + s));
+  const show = (node, ...markup) => { node.innerHTML = part(markup.filter(m => m !== null)); };  // null: nothing
   const svgNS = "http://www.w3.org/2000/svg";
   const el = (name, attrs, text) => {
     const e = document.createElementNS(svgNS, name);
@@ -55,26 +61,28 @@
       return state.desc ? -o : o;
     });
     const head = ["group", "languages", "documents", "passages", ...cats];
-    const th = head.map(h => `<th data-key="${h}" class="${h === "languages" ? "nosort" : ""}">`
-      + `${esc(title[h] || h)}${state.sort === h ? (state.desc ? " ▼" : " ▲") : ""}</th>`).join("");
-    const body = rows.map(g => "<tr>" + `<td>${esc(g.group)}${g.passages < state.min ? " †" : ""}</td>`
-      + `<td>${esc(g.languages)}</td>`
-      + `<td class="num">${g.documents}</td><td class="num">${g.passages}</td>`
-      + cats.map(c => {
-        const cell = g.cells[c], s = shown(cell);
-        const tip = `${g.group}, ${title[c]}: ${s.adj ? "adjusted" : "raw"} ${pct(s.v)} (95 %: ${pct(s.lo)} to `
-          + `${pct(s.hi)}); raw ${pct(cell.share)} = ${cell.passages} of ${g.passages} passages; rank ${cell.rank ?? "–"}`
-          + ` (${cell.rank_lo ?? "–"}-${cell.rank_hi ?? "–"}); emphasis ${cell.emphasis_adj ?? cell.emphasis ?? "–"}`;
-        return `<td class="cell${g.passages < state.min ? " thin" : ""}" data-group="${esc(g.group)}" `
-          + `data-cat="${c}" title="${esc(tip)}" style="background:${colour(cell.emphasis_adj ?? cell.emphasis)}">`
-          + `${pct(s.v)}<small>${cell.passages}/${g.passages}</small></td>`;
-      }).join("") + "</tr>").join("");
-    $("heat").innerHTML = `<thead><tr>${th}</tr></thead><tbody>${body}</tbody>`;
+    const th = head.map(h => html`<th data-key="${h}" class="${h === "languages" ? "nosort" : ""}">${title[h] || h}${
+      state.sort === h ? (state.desc ? " ▼" : " ▲") : ""}</th>`);
+    const body = rows.map(g => [
+      html`<tr><td>${g.group}${g.passages < state.min ? " †" : ""}</td><td>${g.languages}</td>`,
+      html`<td class="num">${g.documents}</td><td class="num">${g.passages}</td>`, cats.map(c => heatCell(g, c)),
+      html`</tr>`]);
+    show($("heat"), html`<thead><tr>${th}</tr></thead><tbody>${body}</tbody>`);
     const below = rows.filter(g => g.passages < state.min);
     $("heatcount").textContent = `${rows.length} groups shown, ${rows.length - below.length} with at least `
       + `${state.min} counted passages`;
-    $("below").innerHTML = below.length ? `† Below ${state.min} counted passages, so not ranked (shares too thin `
-      + `to compare): ` + below.map(g => `${esc(g.group)} (${g.passages})`).join(", ") : "";
+    $("below").textContent = below.length ? `† Below ${state.min} counted passages, so not ranked (shares too thin `
+      + `to compare): ` + below.map(g => `${g.group} (${g.passages})`).join(", ") : "";
+  }
+
+  function heatCell(g, c) {
+    const cell = g.cells[c], s = shown(cell);
+    const tip = `${g.group}, ${title[c]}: ${s.adj ? "adjusted" : "raw"} ${pct(s.v)} (95 %: ${pct(s.lo)} to `
+      + `${pct(s.hi)}); raw ${pct(cell.share)} = ${cell.passages} of ${g.passages} passages; rank ${cell.rank ?? "–"}`
+      + ` (${cell.rank_lo ?? "–"}-${cell.rank_hi ?? "–"}); emphasis ${cell.emphasis_adj ?? cell.emphasis ?? "–"}`;
+    return [html`<td class="cell${g.passages < state.min ? " thin" : ""}" data-group="${g.group}" data-cat="${c}" `,
+      html`title="${tip}" style="background:${colour(cell.emphasis_adj ?? cell.emphasis)}">`,
+      html`${pct(s.v)}<small>${cell.passages}/${g.passages}</small></td>`];
   }
 
   function drawRanking() {
@@ -82,7 +90,7 @@
     const rows = D.groups.filter(g => g.passages >= state.min && g.cells[cat] && shown(g.cells[cat]).v !== null)
       .sort((a, b) => shown(b.cells[cat]).v - shown(a.cells[cat]).v);
     const svg = $("ranking");
-    svg.innerHTML = "";
+    svg.replaceChildren();
     const left = 190, width = 820, rowH = 16, top = 24;
     const max = Math.max(0.05, ...rows.map(g => shown(g.cells[cat]).hi || 0));
     const x = v => left + (width - left - 20) * (v / max);
@@ -111,11 +119,11 @@
 
   function drawTimelines() {
     const box = $("timelines");
-    if (!D.changes.length) { box.innerHTML = "<p class='muted'>No country has two strategies of known year.</p>"; return; }
+    if (!D.changes.length) { show(box, html`<p class='muted'>No country has two strategies of known year.</p>`); return; }
     const byCountry = {};
     for (const c of D.changes) (byCountry[c.country] = byCountry[c.country] || []).push(c);
     const colours = ["#1f77b4", "#ff7f0e", "#2ca02c", "#d62728", "#9467bd", "#8c564b"];
-    box.innerHTML = "";
+    box.replaceChildren();
     for (const [country, rows] of Object.entries(byCountry).sort()) {
       const svg = el("svg", {width: 260, height: 150, viewBox: "0 0 260 150", class: "timeline"});
       svg.append(el("text", {x: 130, y: 14, "text-anchor": "middle", "font-weight": "bold"}, country));
@@ -140,8 +148,8 @@
       });
       box.append(svg);
     }
-    $("timelegend").innerHTML = cats.map((c, k) =>
-      `<span class="tag" style="background:${colours[k % colours.length]};color:#fff">${esc(title[c])}</span>`).join(" ");
+    show($("timelegend"), cats.map((c, k) =>
+      html`<span class="tag" style="background:${colours[k % colours.length]};color:#fff">${title[c]}</span> `));
   }
 
   function showEvidence(group, cat) {
@@ -151,17 +159,17 @@
     const ev = D.evidence.filter(e => e.group === group && e.category === cat);
     const docs = D.documents.filter(d => d.group === group);
     $("panel").className = "open";
-    $("panel").innerHTML = `<h3>${esc(group)}: ${esc(title[cat])}</h3>`
-      + `<p>${s.adj ? "Adjusted" : "Raw"} share ${pct(s.v)} (95 %: ${pct(s.lo)} to ${pct(s.hi)}); raw ${pct(c.share)}: `
-      + `${c.passages} of ${g.passages} counted passages in ${g.documents} document(s); languages ${esc(g.languages)}.`
-      + (g.note ? ` <span class="muted">${esc(g.note)}</span>` : "") + `</p>`
-      + (docs.length > 1 ? "<table><tr><th class='nosort'>document</th><th class='nosort'>year</th>"
-        + "<th class='nosort'>passages</th><th class='nosort'>raw share</th></tr>" + docs.map(d =>
-          `<tr><td>${esc(d.file)}</td><td>${esc(d.year ?? "")}</td><td class="num">${d.passages}</td>`
-          + `<td class="num">${pct(d.shares[cat])}</td></tr>`).join("") + "</table>" : "")
-      + (ev.length ? ev.map(e => `<div class="ev">${esc(e.text)}<div class="src">p ${e.probability.toFixed(2)}`
-          + `${e.labelled ? "" : " (below threshold)"} · ${esc(e.file)}${e.page ? ", p. " + e.page : ""}</div></div>`).join("")
-        : "<p class='muted'>No evidence passages.</p>");
+    show($("panel"), html`<h3>${group}: ${title[cat]}</h3>`,
+      html`<p>${s.adj ? "Adjusted" : "Raw"} share ${pct(s.v)} (95 %: ${pct(s.lo)} to ${pct(s.hi)}); raw ${pct(c.share)}: `,
+      html`${c.passages} of ${g.passages} counted passages in ${g.documents} document(s); languages ${g.languages}.`,
+      g.note ? html` <span class="muted">${g.note}</span>` : null, html`</p>`,
+      docs.length > 1 ? [html`<table><tr><th class='nosort'>document</th><th class='nosort'>year</th>`,
+        html`<th class='nosort'>passages</th><th class='nosort'>raw share</th></tr>`, docs.map(d =>
+          html`<tr><td>${d.file}</td><td>${d.year ?? ""}</td><td class="num">${d.passages}</td><td class="num">${
+            pct(d.shares[cat])}</td></tr>`), html`</table>`] : null,
+      ev.length ? ev.map(e => html`<div class="ev">${e.text}<div class="src">p ${e.probability.toFixed(2)}${
+          e.labelled ? "" : " (below threshold)"} · ${e.file}${e.page ? ", p. " + e.page : ""}</div></div>`)
+        : html`<p class='muted'>No evidence passages.</p>`);
     $("panel").scrollIntoView({block: "nearest"});
   }
 
@@ -177,15 +185,15 @@
       }
     }
     const hits = [...found.values()].slice(0, 50);
-    $("evresults").innerHTML = hits.map(e => `<div class="ev"><span class="tag">${esc(e.group)} · ${esc(e.cats.join(", "))}`
-      + `</span> ${esc(e.text)}<div class="src">${esc(e.file)}${e.page ? ", p. " + e.page : ""}</div></div>`).join("")
-      || (q.length >= 3 ? "<p class='muted'>No evidence passage contains that.</p>" : "");
+    show($("evresults"), hits.map(e => html`<div class="ev"><span class="tag">${e.group} · ${e.cats.join(", ")}</span> ${
+      e.text}<div class="src">${e.file}${e.page ? ", p. " + e.page : ""}</div></div>`),
+      !hits.length && q.length >= 3 ? html`<p class='muted'>No evidence passage contains that.</p>` : null);
   }
 
   function init() {
     const langs = [...new Set(D.groups.flatMap(g => (g.languages || "").split(",")).filter(Boolean))].sort();
-    $("lang").innerHTML = `<option value="">all</option>` + langs.map(l => `<option>${esc(l)}</option>`).join("");
-    $("rankcat").innerHTML = D.categories.map(c => `<option value="${c.name}">${esc(c.title)}</option>`).join("");
+    show($("lang"), html`<option value="">all</option>`, langs.map(l => html`<option>${l}</option>`));
+    show($("rankcat"), D.categories.map(c => html`<option value="${c.name}">${c.title}</option>`));
     $("minp").value = state.min;
     $("q").addEventListener("input", e => { state.q = e.target.value; drawHeat(); });
     $("lang").addEventListener("change", e => { state.lang = e.target.value; drawHeat(); });
