@@ -4,7 +4,7 @@ PY     := $(VENV)/bin/python
 BIN    := $(VENV)/bin
 OUT    ?= out/sample
 
-.PHONY: install install-ocr install-browser run demo test test-fast lint model select samples bench bench-ingest bench-wild bench-ocr bench-tag bench-shares bench-report bench-run learning-curve clean
+.PHONY: install install-ocr install-browser run demo test test-fast lint check-install model select samples bench bench-ingest bench-hostile bench-wild bench-ocr bench-tag bench-shares bench-report bench-run learning-curve clean
 
 $(VENV)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -36,6 +36,14 @@ test: install
 test-fast: install
 	$(PY) -m pytest -q -m "not slow"
 
+## a plain (not editable) install in a fresh venv runs the sample: the model and corpora ship as package data
+check-install:
+	rm -rf build/check-install && $(PYTHON) -m venv build/check-install/venv
+	build/check-install/venv/bin/pip install --quiet .
+	cd build && check-install/venv/bin/strategyscan run ../corpora/samples --out check-install/out -q
+	test -s build/check-install/out/report.html && test -s build/check-install/out/country_comparison.csv
+	@echo "a plain install runs the sample"
+
 ## ruff (lint), as CI runs it
 lint: install
 	$(PY) -m pip install --quiet -e '.[lint]'
@@ -59,7 +67,11 @@ select: install
 samples: install
 	$(PY) corpora/sample_sources/make_samples.py
 
-bench: bench-ingest bench-wild bench-ocr bench-tag bench-shares bench-report bench-run
+bench: bench-ingest bench-hostile bench-wild bench-ocr bench-tag bench-shares bench-report bench-run
+
+## what hostile text files cost: a 200 MB text and 6 million characters without a blank line
+bench-hostile: install
+	$(PY) bench/hostile.py
 
 bench-ingest: install
 	$(PY) bench/ingest.py

@@ -1,8 +1,9 @@
 """strategyscan: how much national cybersecurity strategies stress the tools of cyber diplomacy.
 
-The stages mirror the CLI: `ingest`, `tag`, `compare`, `run`; models: `train`, `evaluate`,
-`load_model`, `suggest` (what to label next). Everything is imported on first use, so
-`strategyscan --help` does not pay for pandas and `strategyscan ingest` not for scikit-learn.
+The functions mirror the CLI's commands, with the same arguments: `ingest`, `tag`, `compare`,
+`run`; models: `train`, `evaluate`, `explain`, `suggest` (what to label next); and `load_model`.
+Everything is imported on first use, so `strategyscan --help` does not pay for pandas and
+`strategyscan ingest` not for scikit-learn.
 """
 
 from __future__ import annotations
@@ -12,17 +13,22 @@ import importlib
 __version__ = "0.1.0"
 
 _EXPORTS = dict.fromkeys(("ingest", "tag", "compare", "run"), "pipeline")
-_EXPORTS.update(dict.fromkeys(("train", "evaluate", "load_model", "save_model", "load_taxonomy", "read_labelled"),
-                              "classification"))
+_EXPORTS.update(dict.fromkeys(("load_model", "save_model", "load_taxonomy", "read_labelled"), "classification"))
+_EXPORTS.update(dict.fromkeys(("explain", "Explanation"), "classification.building"))
+#: `strategyscan train` and `evaluate`, as functions of the same arguments
+_ALIASES = {"train": ("classification.building", "build"), "evaluate": ("classification.building", "assess_model")}
 # the function, not its module (`classification.suggest` names both once the module is imported)
 _EXPORTS.update(dict.fromkeys(("suggest", "SuggestOptions"), "classification.suggest"))
-__all__ = ["SuggestOptions", "compare", "evaluate", "ingest", "load_model", "load_taxonomy", "read_labelled", "run",
-           "save_model", "suggest", "tag", "train"]
+__all__ = ["Explanation", "SuggestOptions", "compare", "evaluate", "explain", "ingest", "load_model", "load_taxonomy",
+           "read_labelled", "run", "save_model", "suggest", "tag", "train"]
 
 
 def __getattr__(name: str):
     if name in _EXPORTS:
         return getattr(importlib.import_module(f".{_EXPORTS[name]}", __name__), name)
+    if name in _ALIASES:
+        module, attr = _ALIASES[name]
+        return getattr(importlib.import_module(f".{module}", __name__), attr)
     raise AttributeError(f"module 'strategyscan' has no attribute {name!r}")
 
 

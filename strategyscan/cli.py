@@ -187,16 +187,17 @@ def tag(inputs: Annotated[list[Path], typer.Argument(help="A passages CSV (needs
                           + ", ".join(f"{k} {v}" for k, v in result.label_counts.items()), highlight=False)
         out_console.print(f"wrote {result.tags_csv}", highlight=False)
     if explain:
-        from .classification.persistence import load_model
+        from .classification.building import explain as explain_texts
         from .tables import iter_batches
 
-        est, _ = load_model(model)
-        for _, row in next(iter_batches(result.tags_parquet, rows=10)).iterrows():
-            out_console.print(f"\n[bold]{row.get('passage_id', '')}[/] {row['text'][:160]}", highlight=False)
-            for label, terms in est.explain(row["text"]).items():
-                if terms:
-                    out_console.print(f"  {label:<18} p={row[f'p_{label}']:.2f}  "
-                                      + ", ".join(f"{t} (+{v:.2f})" for t, v in terms), highlight=False)
+        first = next(iter_batches(result.tags_parquet, rows=10), None)
+        rows = [] if first is None else list(first.itertuples(index=False))
+        for row, said in zip(rows, explain_texts([str(r.text) for r in rows], model)):
+            out_console.print(f"\n[bold]{getattr(row, 'passage_id', '')}[/] {said.text[:160]}", highlight=False)
+            for lab in said.labels:
+                if lab.terms:
+                    out_console.print(f"  {lab.label:<18} p={lab.probability:.2f}  "
+                                      + ", ".join(f"{t} (+{v:.2f})" for t, v in lab.terms), highlight=False)
 
 
 @app.command()
@@ -204,16 +205,14 @@ def tag(inputs: Annotated[list[Path], typer.Argument(help="A passages CSV (needs
 def explain(text: Annotated[str, typer.Argument(help="A passage to explain")], model: ModelOpt = None,
             top: Annotated[int, typer.Option(help="Terms per label")] = 6) -> None:
     """Show the probability of each category for TEXT and the terms that pushed it up."""
-    from .classification.persistence import load_model
+    from .classification.building import explain as explain_texts
 
-    est, card = load_model(model)
-    proba = est.predict_proba([text])[0]
-    for label, p, th in zip(est.labels, proba, est.thresholds_):
-        terms = est.explain(text, top=top)[label]
-        mark = "[green]yes[/]" if p >= th else "no "
-        out_console.print(f"{label:<18} p={p:.2f} (threshold {th:.2f}) {mark}  "
-                          + ", ".join(f"{t} (+{v:.2f})" for t, v in terms), highlight=False)
-    out_console.print(f"model {card['model_id']}", style="dim")
+    said = explain_texts(text, model, top=top)[0]
+    for lab in said.labels:
+        mark = "[green]yes[/]" if lab.decided else "no "
+        out_console.print(f"{lab.label:<18} p={lab.probability:.2f} (threshold {lab.threshold:.2f}) {mark}  "
+                          + ", ".join(f"{t} (+{v:.2f})" for t, v in lab.terms), highlight=False)
+    out_console.print(f"model {said.model_id}", style="dim")
 
 
 TextsOpt = Annotated[Optional[Path], typer.Option(

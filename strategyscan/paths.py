@@ -1,18 +1,24 @@
-"""Where the project's own data lives (the package is installed editable from the repository)."""
+"""Where the project's own data lives: the source tree's `corpora/` and `models/` (an editable
+install, the tests), or their copies inside an installed package (`strategyscan/shipped/`, which
+pyproject.toml maps them to), so a plain `pip install` tags and trains as the repository does."""
 
 from __future__ import annotations
 
 import os
 from pathlib import Path
 
-REPO = Path(__file__).resolve().parents[1]
-CORPORA = REPO / "corpora"
+_PACKAGE = Path(__file__).resolve().parent
+_SOURCE = _PACKAGE.parent
+#: the repository, where this file is still in its source tree
+IN_SOURCE_TREE = (_SOURCE / "pyproject.toml").is_file() and (_SOURCE / "corpora").is_dir()
+REPO = _SOURCE if IN_SOURCE_TREE else _PACKAGE
+CORPORA = _SOURCE / "corpora" if IN_SOURCE_TREE else _PACKAGE / "shipped" / "corpora"
 TAXONOMY = CORPORA / "taxonomy.json"
 LABELLED = CORPORA / "labelled"
 SAMPLES = CORPORA / "samples"
-DEFAULT_MODEL = REPO / "models" / "default"
+DEFAULT_MODEL = (_SOURCE / "models" if IN_SOURCE_TREE else _PACKAGE / "shipped" / "models") / "default"
 
 
 def shared_dir() -> Path:
     """`../shared` beside the repository, or STRATEGYSCAN_SHARED."""
-    return Path(os.environ.get("STRATEGYSCAN_SHARED", REPO.parent / "shared"))
+    return Path(os.environ.get("STRATEGYSCAN_SHARED", _SOURCE.parent / "shared"))

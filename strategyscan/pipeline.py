@@ -25,30 +25,13 @@ from .ingestion import IngestOptions, SourceError, discover, display_name, faile
 from .ingestion.manifest import Manifest, ManifestWarning, match, read_manifest
 from .ingestion.metadata import Meta
 from .outputs import ensure_writable_dir, write_csv
-from .records import Document, IngestResult
+from .records import Document, IngestResult, Passage, TagSchema, arrow_schema, columns, pandas_types
 from .tables import BATCH_ROWS, TableSink, iter_batches, rows_where, table_columns, table_rows
 
 if TYPE_CHECKING:
     from .classification.share_errors import ShareErrors
 
 Progress = Callable[[str, int, int], None]
-
-PASSAGE_ORDER = ["passage_id", "doc_id", "file", "country", "iso3", "year", "language", "page", "kind",
-                 "index", "words", "text", "ocr", "ocr_confidence"]
-DOCUMENT_ORDER = ["doc_id", "file", "country", "iso3", "year", "language", "pages", "passages", "words",
-                  "status", "reason", "title", "metadata_source", "ocr_engine", "ocr_language", "ocr_pages",
-                  "ocr_confidence"]
-_INT_COLUMNS = {"year", "page", "index", "words"}
-#: pandas dtypes of the passage columns that are not text
-_PASSAGE_TYPES = {**{c: "Int64" for c in _INT_COLUMNS}, "ocr": "bool", "ocr_confidence": "float64"}
-
-
-def _passage_schema():
-    import pyarrow as pa
-
-    arrow = {"Int64": pa.int64(), "bool": pa.bool_(), "float64": pa.float64()}
-    return pa.schema([(n, arrow.get(_PASSAGE_TYPES.get(n, ""), pa.string())) for n in PASSAGE_ORDER])
-
 
 @contextlib.contextmanager
 def _finishing(pool, sink: TableSink | None):
@@ -80,16 +63,18 @@ class IngestOutput:
 
     @property
     def passages(self) -> pd.DataFrame:
-        """All passages (read from disk when they were written there)."""
-        return self._passages if self._passages is not None else pd.read_parquet(self.passages_parquet)
+        """All passages (read from disk when they were written there), typed as the record is."""
+        if self._passages is not None:
+            return self._passages
+        return pd.read_parquet(self.passages_parquet).astype(pandas_types(Passage))
 
 
-def _ingest_task(item: tuple[int, Path, Meta | None, str | None], options: IngestOptions,
+def _ingest_task(item: tuple[int, Path, Meta | None, str | None, str], options: IngestOptions,
                  cache_root: str | None) -> IngestResult:
     """Runs in a worker: extract one file and store it in the cache before returning, so an
     interrupted run keeps every file it finished."""
-    _index, path, meta, key = item
-    result = ingest_file(path, options, meta)
+    _index, path, meta, key, doc_id = item
+    result = ingest_file(path, options, meta, doc_id)
     if cache_root and key and result.complete and result.document.status != "error":
         Cache(cache_root).put(key, result)
     return result
@@ -134,7 +119,7 @@ def ingest(sources: list[str | os.PathLike], out: str | os.PathLike | None = Non
         store.sweep()
 
     ready: dict[int, IngestResult] = {}
-    todo: list[tuple[int, Path, Meta | None, str | None]] = []
+    todo: list[tuple[int, Path, Meta | None, str | None, str]] = []  # (index, file, manifest row, cache key, hash)
     first_copy: dict[str, str] = {}  # content hash -> the file that holds it first
     for i, source in enumerate(files):
         path, meta = source.path, matched.metas.get(i)
@@ -156,12 +141,12 @@ def ingest(sources: list[str | os.PathLike], out: str | os.PathLike | None = Non
         if hit is not None:
             ready[i] = hit
         else:
-            todo.append((i, path, meta, key))
+            todo.append((i, path, meta, key, doc_id))
     reused = len(ready)
     if progress:
         progress("ingest", reused, len(files))
 
-    sink = TableSink(out_dir / "passages.csv", out_dir / "passages.parquet", _passage_schema()) if out_dir else None
+    sink = TableSink(out_dir / "passages.csv", out_dir / "passages.parquet", arrow_schema(Passage)) if out_dir else None
     kept: list[dict] = []
     documents: list[Document] = []
     next_index = 0
@@ -178,7 +163,7 @@ def ingest(sources: list[str | os.PathLike], out: str | os.PathLike | None = Non
             kept.extend(p.row() for p in result.passages)
             next_index += 1
         if sink and kept and (final or len(kept) >= BATCH_ROWS):
-            sink.add(pd.DataFrame(kept, columns=PASSAGE_ORDER))
+            sink.add(pd.DataFrame(kept, columns=columns(Passage)))
             kept = []
 
     pool = make_executor(executor, workers, scheduler) if todo else None
@@ -188,19 +173,19 @@ def ingest(sources: list[str | os.PathLike], out: str | os.PathLike | None = Non
             # hard limit per file: the cooperative limit inside ingest_file plus room to finish a page
             stream = pool.map(_ingest_task, todo, timeout=time_limit * 1.5 + 5, options=options,
                               cache_root=str(store.root) if store else None)
-            for done, ((i, path, _meta, _key), result) in enumerate(stream, start=reused + 1):
+            for done, ((i, path, _meta, _key, doc_id), result) in enumerate(stream, start=reused + 1):
                 if isinstance(result, TaskFailed):
-                    result = failed(path, file_hash(path), str(result))
+                    result = failed(path, doc_id, str(result))
                 ready[i] = result
                 if progress:
                     progress("ingest", done, len(files))
                 drain()
         drain(final=True)
 
-    frame = pd.DataFrame([d.row() for d in documents], columns=DOCUMENT_ORDER)
+    frame = pd.DataFrame([d.row() for d in documents], columns=columns(Document))
     frame["year"] = frame["year"].astype("Int64")
     if out_dir is None:
-        passages = pd.DataFrame(kept, columns=PASSAGE_ORDER).astype(_PASSAGE_TYPES)
+        passages = pd.DataFrame(kept, columns=columns(Passage)).astype(pandas_types(Passage))
         return IngestOutput(frame, None, None, None, reused, matched.warnings, passages)
     warnings = pd.DataFrame([vars(w) for w in matched.warnings], columns=["manifest", "line", "message"])
     write_csv(out_dir / "manifest_warnings.csv", warnings)
@@ -255,7 +240,6 @@ def tag(inputs: list[str | os.PathLike] | str | os.PathLike | pd.DataFrame, out:
     each passage is scored by the model for its language, and one in a language no model covers
     keeps empty probabilities and no model id."""
     from .classification.persistence import load_model_set
-    from .classification.tag import probability_columns
 
     check_executor(executor, workers, scheduler)
     out_dir = ensure_writable_dir(out) if out is not None else None
@@ -266,7 +250,8 @@ def tag(inputs: list[str | os.PathLike] | str | os.PathLike | pd.DataFrame, out:
         if "text" not in columns:
             raise ValueError(f"{_named(inputs)} has no 'text' column; columns are: {', '.join(columns) or '(none)'}")
         labels = models.labels
-        added = [*probability_columns(labels), "labels", "model_id"]
+        schema = TagSchema(tuple(labels))
+        added = schema.added
         prev = _previous_tags(out_dir, models.model_ids, added) if out_dir and "passage_id" in columns else None
         total = len(source) if isinstance(source, pd.DataFrame) else table_rows(source)
         sink = TableSink(out_dir / "tags.csv", out_dir / "tags.parquet") if out_dir else None
@@ -279,9 +264,9 @@ def tag(inputs: list[str | os.PathLike] | str | os.PathLike | pd.DataFrame, out:
                 if batch.empty:
                     continue
                 batch = batch.reset_index(drop=True)
-                tagged = _tag_batch(batch, prev, added, model, pool)
+                tagged = _tag_batch(batch, prev, schema, model, pool)
                 reused += int(tagged.pop("_reused").sum())
-                counts.update(lab for ls in tagged["labels"] for lab in ls.split("|") if lab)
+                counts.update(lab for cell in tagged["labels"] for lab in TagSchema.decode(cell))
                 rows += len(tagged)
                 if sink:
                     sink.add(tagged)
@@ -291,7 +276,7 @@ def tag(inputs: list[str | os.PathLike] | str | os.PathLike | pd.DataFrame, out:
                     progress("tag", rows, total)
             if not rows:  # no passages: still a table with every column, for compare to read
                 empty = pd.DataFrame(columns=[*(c for c in columns if c not in added), *added])
-                empty = empty.astype({c: float for c in added if c.startswith("p_")})
+                empty = empty.astype(dict.fromkeys(schema.probabilities, float))
                 if sink:
                     sink.add(empty)
                 else:
@@ -326,10 +311,11 @@ def _tag_source(inputs, folder: Path, workers, executor, scheduler, progress, in
     return result.passages_parquet
 
 
-def _tag_batch(batch: pd.DataFrame, prev: pd.DataFrame | None, added: list[str], model, pool) -> pd.DataFrame:
+def _tag_batch(batch: pd.DataFrame, prev: pd.DataFrame | None, schema: TagSchema, model, pool) -> pd.DataFrame:
     """Tag one batch, reusing earlier tags of passages whose id, text and model are unchanged."""
     from .classification.tag import tag_frame
 
+    added = schema.added
     out = batch.copy()
     out["text"] = out["text"].fillna("").astype(str)
     hit = pd.Series(False, index=out.index)
@@ -345,10 +331,7 @@ def _tag_batch(batch: pd.DataFrame, prev: pd.DataFrame | None, added: list[str],
         for col in added:
             out.loc[~hit, col] = fresh[col].to_numpy()
     out["_reused"] = hit.to_numpy()
-    for col in added:
-        if col.startswith("p_"):
-            out[col] = out[col].astype(float)
-    return out
+    return out.astype(dict.fromkeys(schema.probabilities, float))
 
 
 # ------------------------------------------------------------------------------------------------

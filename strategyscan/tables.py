@@ -36,7 +36,6 @@ class TableSink:
         self._header = False
         self._schema = schema
         self._pq = None
-        self.rows = 0
 
     def add(self, frame: pd.DataFrame) -> None:
         import pyarrow as pa
@@ -56,7 +55,6 @@ class TableSink:
         del table
         release_arrow_memory()
         frame.to_csv(self._fh, header=False, index=False)
-        self.rows += len(frame)
 
     def close(self, ok: bool) -> None:
         if not self._header and self._schema is not None:

@@ -150,3 +150,39 @@ def score_items(items: list[LabelledPassage], model) -> tuple[Report, ShareRepor
     proba = model.predict_proba([it.text for it in items]) if items else np.zeros((0, len(labels)))
     predicted = model.decide(proba)
     return evaluate(items, model, predicted), shares(items, predicted, labels, proba)
+
+
+@dataclass(frozen=True)
+class LabelExplanation:
+    """One label's verdict on a passage and the terms that pushed it up (calibrated score units)."""
+
+    label: str
+    probability: float
+    threshold: float
+    decided: bool
+    terms: list[tuple[str, float]]
+
+
+@dataclass(frozen=True)
+class Explanation:
+    text: str
+    model_id: str
+    labels: list[LabelExplanation]
+
+
+def explain(texts: str | list[str], model: str | Path | None = None, top: int = 6) -> list[Explanation]:
+    """For each text, every label's probability, threshold, verdict and top terms, from the
+    English model of the set at `model` (default: the shipped one): `strategyscan explain` and
+    `tag --explain` print these."""
+    if top < 1:
+        raise ValueError(f"top must be at least 1, got {top}")
+    texts = [texts] if isinstance(texts, str) else list(texts)
+    est, card = load_model(model)
+    proba = est.predict_proba(texts) if texts else np.zeros((0, len(est.labels)))
+    out = []
+    for text, row in zip(texts, proba):
+        terms = est.explain(text, top=top)
+        out.append(Explanation(text, card["model_id"], [
+            LabelExplanation(lab, float(p), float(th), bool(p >= th), terms[lab])
+            for lab, p, th in zip(est.labels, row, est.thresholds_)]))
+    return out

@@ -17,12 +17,11 @@ from typing import Annotated, TypeVar
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, ValidationError, model_validator
 
+from ..records import LABEL_RULE, is_label
 from .languages import LANGUAGES
 from .share_errors import ShareErrors
 
-LABEL_RE = re.compile(r"[a-z][a-z0-9_]{0,39}")
 MODEL_ID_RE = re.compile(r"[A-Za-z0-9._-]{1,64}")
-LABEL_RULE = "a lower-case letter, then up to 39 lower-case letters, digits or _"
 _NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
 
 
@@ -35,10 +34,6 @@ def quoted(value: str, limit: int = 60) -> str:
     '[' written as \\x5b so the CLI's rich console cannot take it for markup (it fails on '[/x]')."""
     text = repr(value[:limit]) + ("..." if len(value) > limit else "")
     return text.replace("[", "\\x5b")
-
-
-def is_label(name: str) -> bool:
-    return LABEL_RE.fullmatch(name) is not None
 
 
 def _label(name: str) -> str:

@@ -32,9 +32,6 @@ class Report:
         return {"n": self.n, "macro_f1": self.macro_f1, "micro_f1": self.micro_f1, "exact_match": self.exact_match,
                 "labels": [asdict(m) for m in self.labels], "confusion": self.confusion}
 
-    def f1(self, label: str) -> float:
-        return next(m.f1 for m in self.labels if m.label == label)
-
 
 def _confusion(Y: np.ndarray, P: np.ndarray, labels: list[str]) -> dict[str, dict[str, int]]:
     """How often a passage truly labelled A was predicted B (multi-label: a passage counts once

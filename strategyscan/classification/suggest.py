@@ -18,7 +18,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from ..records import PROSE_KINDS
+from ..records import PROSE_KINDS, TagSchema
 from .labelled import UNLABELLED, read_labelled
 from .tag import passage_languages
 
@@ -72,7 +72,7 @@ def select(frame: pd.DataFrame, labels: Sequence[str], thresholds: np.ndarray, o
     from sklearn.feature_extraction.text import TfidfVectorizer
 
     options.validate(labels)
-    cols = [f"p_{lab}" for lab in labels]
+    cols = [TagSchema.column(lab) for lab in labels]
     missing = [c for c in ["text", *cols] if c not in frame.columns]
     if missing:
         raise ValueError(f"the passages table lacks {', '.join(missing)}: tag it first")
@@ -118,7 +118,7 @@ def suggestion_table(picked: pd.DataFrame, labels: Sequence[str]) -> pd.DataFram
     front = [c for c in ("passage_id", "file", "page", "kind", "country", "year") if c in picked.columns]
     out = picked[front + ["text"]].copy()
     for lab in labels:
-        out[f"p_{lab}"] = picked[f"p_{lab}"].round(3)
+        out[TagSchema.column(lab)] = picked[TagSchema.column(lab)].round(3)
     out["uncertainty"] = picked["uncertainty"].round(3)
     out["labels"] = UNLABELLED
     return out.reset_index(drop=True)

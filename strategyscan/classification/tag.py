@@ -15,13 +15,10 @@ import numpy as np
 import pandas as pd
 
 from ..paths import DEFAULT_MODEL
+from ..records import TagSchema
 from .persistence import ModelSet, load_model_set, load_tagger
 
 CHUNK = 2500
-
-
-def probability_columns(labels: list[str]) -> list[str]:
-    return [f"p_{lab}" for lab in labels]
 
 
 @functools.lru_cache(maxsize=8)
@@ -95,8 +92,9 @@ def tag_frame(frame: pd.DataFrame, model_dir: str | Path | None = None, workers:
         decided[where] = model.decide(part)
         model_id[where] = card["model_id"]
     out = frame.copy()
-    for j, col in enumerate(probability_columns(labels)):
+    schema = TagSchema(tuple(labels))
+    for j, col in enumerate(schema.probabilities):
         out[col] = np.round(proba[:, j], 4)
-    out["labels"] = ["|".join(lab for lab, d in zip(labels, row) if d) for row in decided]
+    out["labels"] = [schema.encode(row) for row in decided]
     out["model_id"] = model_id
     return out

@@ -22,6 +22,7 @@ import numpy as np
 import pandas as pd
 
 from ..classification.share_errors import MIN_DOCUMENTS, ShareErrors, estimate
+from ..records import TagSchema
 
 REPLICATES = 1000
 SEED = 20261202
@@ -40,7 +41,7 @@ def unit_frame(t: pd.DataFrame, counted: pd.Series, keys: list[str], labels: lis
     c = t[counted]
     cols = {"n": np.ones(len(c), dtype=int)}
     for lab in labels:
-        p = c[f"p_{lab}"].astype(float)
+        p = c[TagSchema.column(lab)].astype(float)
         cols[f"k_{lab}"] = c[f"_has_{lab}"].astype(int)
         cols[f"s_{lab}"] = p
         cols[f"q_{lab}"] = p * p

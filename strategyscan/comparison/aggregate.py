@@ -24,7 +24,7 @@ import pandas as pd
 
 from ..classification.share_errors import ShareErrors
 from ..classification.tag import passage_languages
-from ..records import PROSE_KINDS
+from ..records import LABEL_RULE, PROSE_KINDS, TagSchema, is_label
 from .adjust import adjust, unit_frame
 
 GROUPINGS = ("country", "country-year", "document")
@@ -70,9 +70,9 @@ def wilson(k: np.ndarray, n: np.ndarray, z: float = Z95) -> tuple[np.ndarray, np
 def labels_of(tags: pd.DataFrame) -> list[str]:
     """The labels of the `p_<label>` columns, each a name as a model card's must be: a label
     becomes a column, an HTML attribute and a CSS selector of the report."""
-    from ..classification.card import LABEL_RULE, is_label, quoted
+    from ..classification.card import quoted
 
-    labels = [c[2:] for c in tags.columns if c.startswith("p_")]
+    labels = list(TagSchema.of(tags.columns).labels)
     if not labels:
         raise CompareError("the tags table has no p_<label> columns: is it the output of 'strategyscan tag'?")
     bad = next((lab for lab in labels if not is_label(lab)), None)
@@ -100,7 +100,7 @@ def prepare(tags: pd.DataFrame) -> pd.DataFrame:
     t["words"] = pd.to_numeric(t["words"], errors="coerce").fillna(0).astype(int)
     t.loc[t["doc_id"] == "", "doc_id"] = t["file"]
     t["country"] = t["country"].where(t["country"] != "", UNKNOWN)
-    probabilities = [f"p_{lab}" for lab in labels_of(t)]
+    probabilities = [TagSchema.column(lab) for lab in labels_of(t)]
     t[probabilities] = t[probabilities].apply(pd.to_numeric, errors="coerce")
     t["_scored"] = t[probabilities].notna().all(axis=1)  # no model covers the passage's language
     t[probabilities] = t[probabilities].fillna(0.0)
@@ -167,7 +167,7 @@ class Aggregator:
         counted = counted_mask(t, self.options)
         t = t.assign(_counted=counted, _heading=~t["kind"].isin(PROSE_KINDS),
                      _uncounted_language=~language_mask(t, self.options), _words=t["words"].where(counted, 0))
-        decided = t["labels"].str.split("|")
+        decided = t["labels"].map(TagSchema.decode)
         for lab in self.labels:
             t[f"_has_{lab}"] = decided.apply(lambda ls, lab=lab: lab in ls) & counted
         agg = {"passages": ("_counted", "sum"), "words": ("_words", "sum"),
@@ -189,9 +189,9 @@ class Aggregator:
     def _top(self, t: pd.DataFrame) -> pd.DataFrame:
         frames = []
         for lab in self.labels:
-            top = (t.sort_values(f"p_{lab}", ascending=False, kind="stable")
+            top = (t.sort_values(TagSchema.column(lab), ascending=False, kind="stable")
                    .groupby(self.keys, dropna=False, observed=True, sort=False).head(self.options.evidence))
-            frames.append(top.assign(category=lab, probability=top[f"p_{lab}"],
+            frames.append(top.assign(category=lab, probability=top[TagSchema.column(lab)],
                                      labelled=top[f"_has_{lab}"]))
         return pd.concat(frames, ignore_index=True)
 
@@ -238,7 +238,7 @@ class Aggregator:
         table of one uncounted placeholder passage, without its row, has every column a real one has."""
         probe = Aggregator(self.labels, self.options, None, self.errors)
         probe.add(pd.DataFrame({"text": [""], "labels": [""], "kind": ["heading"],
-                                **{f"p_{lab}": [math.nan] for lab in self.labels}}))
+                                **{TagSchema.column(lab): [math.nan] for lab in self.labels}}))
         return probe.table().iloc[:0]
 
     def evidence(self) -> pd.DataFrame:

@@ -50,7 +50,7 @@ class Paragraph:
     text: str
 
 
-def normalise(text: str) -> str:
+def normalise_line(text: str) -> str:
     """NFKC folds ligatures and compatibility forms; soft hyphens are kept for the joiner; a
     private-use glyph opening a line is a bullet, anywhere else it is dropped."""
     text = unicodedata.normalize("NFKC", text.replace("\ufffe", "\u00ad").replace("\x02", "\u00ad"))
@@ -465,7 +465,7 @@ def paragraphs(pages: list[Page]) -> list[Paragraph]:
     """Clean pages (headers, footers, footnotes, contents) and rebuild paragraphs."""
     for page in pages:
         for ln in page.lines:
-            ln.text = normalise(ln.text)
+            ln.text = normalise_line(ln.text)
         page.lines = [ln for ln in page.lines if ln.text]
     all_lines = [ln for page in pages for ln in page.lines]
     if not all_lines:

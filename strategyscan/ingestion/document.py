@@ -129,15 +129,16 @@ def _read_unreadable(path: Path, pages: list[Page], page_count: int, options: In
 
 
 def ingest_file(path: str | Path, options: IngestOptions = IngestOptions(),
-                meta: metadata.Meta | None = None) -> IngestResult:
+                meta: metadata.Meta | None = None, doc_id: str | None = None) -> IngestResult:
     """Extract, clean, segment and locate one file. Never raises for a bad file. `meta` (a
-    manifest's row) wins over what the file says about itself."""
+    manifest's row) wins over what the file says about itself; `doc_id` is the file's hash where
+    the caller has already read it whole for that."""
     path = Path(path)
     problem = regular_file_problem(path)  # never open a FIFO or device: the read would block
     if problem:
         return failed(path, "", problem)
     try:
-        doc_id = file_hash(path)
+        doc_id = doc_id or file_hash(path)
     except OSError as exc:
         return failed(path, "", f"cannot read file: {exc.strerror or exc}")
     deadline = time.monotonic() + options.time_limit
