@@ -55,6 +55,7 @@ def main() -> None:
     from strategyscan.classification.building import read_params
     from strategyscan.classification.corpus import base_corpus
     from strategyscan.classification.tag import cached_model, tag_frame
+    from strategyscan.executors import make_executor
     from strategyscan.paths import DEFAULT_MODEL
 
     texts, others = passages(args.passages)
@@ -70,9 +71,12 @@ def main() -> None:
     cached_model(str(DEFAULT_MODEL.resolve()))
     frame = pd.DataFrame({"text": texts})
     for workers in (1, 2):
+        pool = make_executor("local", workers) if workers > 1 else None
         start = time.perf_counter()
-        tag_frame(frame, workers=workers)
+        tag_frame(frame, pool=pool)
         secs = time.perf_counter() - start
+        if pool:
+            pool.close()
         print(f"tag_frame (scorer), {workers} worker(s):          {secs:6.2f} s  {len(texts) / secs:8.0f} passages/s")
     for lang, group in others.items():  # the first call loads that language's lemma table
         frame = pd.DataFrame({"text": group, "language": lang})

@@ -6,6 +6,7 @@ readable column by column); both appear only when complete.
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import os
 from collections.abc import Iterator
@@ -70,6 +71,20 @@ class TableSink:
         failure = None if ok else RuntimeError("aborted")
         for ctx in self._contexts:
             ctx.__exit__(type(failure) if failure else None, failure, None)
+
+
+@contextlib.contextmanager
+def finishing(pool, sink: TableSink | None):
+    """Stop the workers; put the outputs in place only if the stage got to its end."""
+    ok = False
+    try:
+        yield
+        ok = True
+    finally:
+        if pool:
+            pool.close()
+        if sink:
+            sink.close(ok)
 
 
 def table_columns(path: str | os.PathLike) -> list[str]:

@@ -17,9 +17,10 @@ from strategyscan.classification.share_errors import (
     estimate,
     share_errors,
 )
+from strategyscan.classification.taxonomy import load_taxonomy
 from strategyscan.comparison import CompareOptions, compare_table
 
-LABELS = ["capacity_building", "cbm", "norms", "deterrence", "sovereignty"]
+LABELS = load_taxonomy().labels
 
 
 def record(estimator="acc", tpr=0.8, fpr=0.1, docs=()) -> ShareErrors:

@@ -107,9 +107,11 @@ def test_predictions_do_not_depend_on_the_country_named(shipped):
 
 
 def test_predict_proba_has_one_column_per_label(small_model):
-    proba = small_model.model.predict_proba(["We will train judges.", "Rain fell."])
+    texts = ["Those who attack us will face consequences.", "Rain fell."]
+    proba = small_model.model.predict_proba(texts)
     assert proba.shape == (2, len(LABELS))
-    assert ((proba >= 0) & (proba <= 1)).all()
+    deterrence = LABELS.index("deterrence")
+    assert proba[0, deterrence] > proba[1, deterrence]  # each column is its own category's probability
 
 
 def test_parameters_are_validated_at_fit():
@@ -124,7 +126,7 @@ def test_parameters_are_validated_at_fit():
 def test_thresholds_come_from_cross_validation_and_live_in_the_model(small_model, tmp_path):
     card = small_model.card
     assert set(card["thresholds"]) == set(LABELS)
-    assert list(small_model.model.thresholds_) == [card["thresholds"][lab] for lab in LABELS]
+    assert not np.allclose(small_model.model.thresholds_, 0.5)  # tuned on out-of-fold predictions, not fit's default
     assert card["cross_validation"]["folds"] == 3
     save_model(small_model.model, card, tmp_path / "m")
     loaded, loaded_card = load_model(tmp_path / "m")
@@ -293,3 +295,18 @@ def test_shipped_model_beats_keywords_on_the_real_text_test_set(shipped, ncss_di
     ours = evaluate(items, model)
     keywords = report(Y, KeywordBaseline().fit().predict([i.text for i in items]), LABELS)
     assert ours.macro_f1 >= keywords.macro_f1 + 0.1, (ours.macro_f1, keywords.macro_f1)
+
+
+def test_every_tagger_speaks_the_same_protocol(small_model):
+    from strategyscan.classification.baseline import KeywordBaseline
+    from strategyscan.classification.tagger import Tagger
+
+    texts = ["Those who attack us will face consequences.", "We will train judges and prosecutors."]
+    taggers = [small_model.model, small_model.model.to_scorer(), KeywordBaseline().fit()]
+    for tagger in taggers:
+        assert isinstance(tagger, Tagger) and tuple(tagger.labels) == tuple(LABELS)
+        proba = tagger.predict_proba(texts)
+        assert (tagger.decide(proba) == (proba >= tagger.thresholds_)).all()
+    model, scorer = taggers[:2]
+    assert np.allclose(model.predict_proba(texts), scorer.predict_proba(texts), atol=1e-9)
+    assert (model.decide(model.predict_proba(texts)) == scorer.decide(scorer.predict_proba(texts))).all()

@@ -9,10 +9,11 @@ import pandas as pd
 import pytest
 
 from strategyscan import pipeline
+from strategyscan.classification.taxonomy import load_taxonomy
 from strategyscan.comparison import CompareError, CompareOptions, compare_table, evidence, long_form
 from strategyscan.comparison.aggregate import wilson
 
-LABELS = ["capacity_building", "cbm", "norms", "deterrence", "sovereignty"]
+LABELS = load_taxonomy().labels
 
 
 def tags(rows: list[tuple]) -> pd.DataFrame:

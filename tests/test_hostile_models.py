@@ -18,6 +18,7 @@ from typer.testing import CliRunner
 from strategyscan import pipeline
 from strategyscan.classification.normalise import NORMALISER_VERSION
 from strategyscan.classification.persistence import ModelError, load_card, load_model_set, load_tagger
+from strategyscan.classification.taxonomy import load_taxonomy
 from strategyscan.cli import app
 from strategyscan.comparison import CompareError
 from strategyscan.paths import DEFAULT_MODEL
@@ -146,7 +147,7 @@ def test_a_card_without_an_id_is_named_by_its_content(tmp_path):
 SCRIPT = "</script><script>alert(1)</script>"
 ATTRIBUTE = '"><img src=x onerror=alert(1)>'
 COMMENT = "<!--<script>"  # inside a script element: swallows the element's end tag
-LABELS = ["capacity_building", "cbm", "norms", "deterrence", "sovereignty"]
+LABELS = load_taxonomy().labels
 
 
 def tags(label_columns: list[str] = LABELS) -> pd.DataFrame:

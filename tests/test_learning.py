@@ -346,7 +346,8 @@ def test_selection_scores_settings_by_grouped_cv_and_refuses_slow_ones(written):
              for i, it in enumerate(random.Random(5).sample(written, 700))]
     normalised = TextNormaliser().transform([it.text for it in items])
     scored = score(items, normalised, {"written_weight": 1.0, "C": 4.0, "min_df": 2}, folds=3)
-    assert 0 < scored.macro_f1 <= 1 and set(scored.per_label) == set(LABELS) and scored.share_error >= 0
+    assert scored.macro_f1 > 0.4 and set(scored.per_label) == set(LABELS)  # well above chance on written text
+    assert 0 < scored.share_error < 20
     assert shippable({"min_df": 2, "use_chars": False}) == ""
     assert "character n-grams" in shippable({"use_chars": True})
     assert "min_df=1" in shippable({"min_df": 1})

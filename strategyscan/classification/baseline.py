@@ -7,44 +7,24 @@ import re
 import numpy as np
 from sklearn.base import BaseEstimator, ClassifierMixin
 
-KEYWORDS: dict[str, list[str]] = {
-    "capacity_building": [
-        "capacity building", "capacity-building", "training", "skills", "workforce", "education", "awareness",
-        "curricul", "cert", "csirt", "incident response team", "research and development", "public-private",
-        "partnership", "legal framework", "legislation", "standards", "certification", "critical infrastructure",
-    ],
-    "cbm": [
-        "confidence-building", "confidence building", "point of contact", "points of contact", "hotline",
-        "transparency", "osce", "asean regional forum", "dialogue", "information exchange",
-        "exchange of information", "crisis communication", "predictability", "misperception", "escalation",
-    ],
-    "norms": [
-        "norms", "international law", "un charter", "charter of the united nations", "gge", "oewg",
-        "budapest convention", "convention on cybercrime", "tallinn manual", "humanitarian law",
-        "human rights", "responsible state behaviour", "responsible state behavior", "multi-stakeholder",
-        "multistakeholder", "open, free", "internet governance",
-    ],
-    "deterrence": [
-        "deter", "retaliat", "offensive", "military", "armed forces", "cyber command", "cyber force",
-        "attribution", "attribute", "sanction", "self-defence", "self-defense", "use of force", "nato",
-        "collective defence", "impose costs", "consequences",
-    ],
-    "sovereignty": [
-        "sovereignty", "sovereign", "information space", "non-interference", "internal affairs",
-        "data localisation", "data localization", "national internet", "independence", "indigenous",
-        "domestic products", "trusted national", "import substitution", "jurisdiction",
-    ],
-}
+from .taxonomy import load_taxonomy
 
+DEFAULT_LABELS = tuple(load_taxonomy().labels)
 
 class KeywordBaseline(ClassifierMixin, BaseEstimator):
-    """Label a passage with every category one of whose keywords it contains."""
+    """Label a passage with every category one of whose keywords it contains (the taxonomy's
+    keywords of each category, unless `keywords` gives others)."""
 
-    def __init__(self, labels=tuple(KEYWORDS)):
+    def __init__(self, labels=DEFAULT_LABELS, keywords=None):
         self.labels = labels
+        self.keywords = keywords
 
     def fit(self, X=None, Y=None):
-        self.patterns_ = [re.compile("|".join(re.escape(k) for k in KEYWORDS[lab]), re.IGNORECASE)
+        keywords = self.keywords or load_taxonomy().keywords()
+        missing = [lab for lab in self.labels if not keywords.get(lab)]
+        if missing:
+            raise ValueError(f"no keywords for {', '.join(missing)}")
+        self.patterns_ = [re.compile("|".join(re.escape(k) for k in keywords[lab]), re.IGNORECASE)
                           for lab in self.labels]
         self.thresholds_ = np.full(len(self.labels), 0.5)
         return self
@@ -54,5 +34,8 @@ class KeywordBaseline(ClassifierMixin, BaseEstimator):
             self.fit()
         return np.array([[1.0 if p.search(str(t)) else 0.0 for p in self.patterns_] for t in X])
 
+    def decide(self, proba: np.ndarray) -> np.ndarray:
+        return (proba >= self.thresholds_).astype(int)
+
     def predict(self, X) -> np.ndarray:
-        return (self.predict_proba(X) >= 0.5).astype(int)
+        return self.decide(self.predict_proba(X))

@@ -18,7 +18,10 @@ from sklearn.svm import LinearSVC
 from .features import ConceptFeatures, StopWordFilter, TextNormaliser
 from .languages import LANGUAGES
 from .scorer import platt
+from .taxonomy import load_taxonomy
 
+#: the taxonomy's categories: a model learns every one unless told otherwise
+DEFAULT_LABELS = tuple(load_taxonomy().labels)
 #: Linear learners, one per label: all give a weight per feature, which the fast scorer reproduces.
 LEARNERS = ("logistic", "linear_svm")
 
@@ -31,7 +34,7 @@ class PassageClassifier(ClassifierMixin, BaseEstimator):
 
     language = "en"  # the value of a model saved before there were other languages
 
-    def __init__(self, labels=("capacity_building", "cbm", "norms", "deterrence", "sovereignty"), C=4.0,
+    def __init__(self, labels=DEFAULT_LABELS, C=4.0,
                  word_ngrams=(1, 2), char_ngrams=(3, 5), use_chars=False, min_df=2,
                  class_weight="balanced", concept_weight=1.0, concepts=None, stop_words=True, learner="logistic",
                  language="en"):
@@ -142,6 +145,20 @@ class PassageClassifier(ClassifierMixin, BaseEstimator):
 
     def decide(self, proba: np.ndarray) -> np.ndarray:
         return (proba >= self.thresholds_).astype(int)
+
+    def linear_parts(self):
+        """(word TF-IDF vectoriser, concept features or None, stop words dropped first): what a
+        linear scorer needs to reproduce the fitted model, named here, where the layout is built."""
+        parts = dict(self.vectoriser_.transformer_list)
+        words = parts["words"]
+        stop_words = hasattr(words, "named_steps")
+        return (words.named_steps["tfidf"] if stop_words else words), parts.get("concepts"), stop_words
+
+    def to_scorer(self):
+        """The fast numpy scorer with this model's numbers (NotScorable for character n-grams)."""
+        from .scorer import LinearScorer
+
+        return LinearScorer.from_classifier(self)
 
     def predict(self, X) -> np.ndarray:
         return self.decide(self.predict_proba(X))

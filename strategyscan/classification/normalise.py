@@ -94,14 +94,15 @@ STOP_WORDS = frozenset(
 
 
 def load_concepts(path=None, language: str = "en") -> dict[str, list[str]]:
-    """`corpora/concepts.json`: codebook concepts and the phrases strategies use for them; for
-    another language, the same concepts with that language's phrases (`concepts.LANG.json`)."""
+    """Codebook concepts and the phrases strategies use for them, in `language`: those of a
+    concepts file at `path`, else those the taxonomy links for the language."""
     import json
 
-    from ..paths import CORPORA
+    from .taxonomy import load_taxonomy
 
-    default = CORPORA / ("concepts.json" if language == "en" else f"concepts.{language}.json")
-    data = json.loads(Path(path or default).read_text(encoding="utf-8"))
+    if path is None:
+        return load_taxonomy().concept_phrases(language)
+    data = json.loads(Path(path).read_text(encoding="utf-8"))
     return {name: list(c["phrases"]) for name, c in data["concepts"].items()}
 
 

@@ -59,7 +59,7 @@ def save_model(model: PassageClassifier, card: dict, folder: str | Path) -> Path
     write_atomic(folder / ESTIMATOR_FILE,
                  lambda p: sio.dump(model, p, compression=zipfile.ZIP_DEFLATED, compresslevel=9))
     try:
-        LinearScorer.from_classifier(model).save(folder, model_id=card.get("model_id", ""))
+        model.to_scorer().save(folder, model_id=card.get("model_id", ""))
     except NotScorable:  # tagging will use the estimator itself
         (folder / SCORER_FILE).unlink(missing_ok=True)
     write_text(folder / CARD_FILE, json.dumps(card, indent=2, sort_keys=False) + "\n")

@@ -182,17 +182,14 @@ class LinearScorer:
     # -- from an estimator, to and from disk ----------------------------------------------------
     @classmethod
     def from_classifier(cls, model) -> LinearScorer:
-        """The numbers of a fitted PassageClassifier (word TF-IDF and concept features only)."""
+        """The numbers of a fitted PassageClassifier (word TF-IDF and concept features only), from
+        the parts it names (`PassageClassifier.linear_parts`)."""
         if model.use_chars:
             raise NotScorable("character n-gram features are not supported by the linear scorer")
-        union = model.vectoriser_
-        parts = dict(union.transformer_list)
-        words = parts["words"]
-        vectoriser = words.named_steps["tfidf"] if hasattr(words, "named_steps") else words
+        vectoriser, concepts, stop_words = model.linear_parts()
         if not (vectoriser.sublinear_tf and vectoriser.use_idf and vectoriser.norm == "l2" and vectoriser.lowercase
                 and vectoriser.analyzer == "word" and vectoriser.token_pattern == _TOKEN_RE.pattern):
             raise NotScorable("the word vectoriser's settings differ from the ones the scorer reproduces")
-        concepts = parts.get("concepts")
         estimators = model.estimators_
         return cls(
             labels=tuple(model.labels), thresholds=np.asarray(model.thresholds_, dtype=float),
@@ -203,7 +200,7 @@ class LinearScorer:
             calibration=np.asarray(model.calibration_, dtype=float),
             concepts=[list(p) for p in concepts.phrases_] if concepts is not None else [],
             concept_weight=float(concepts.weight) if concepts is not None else 0.0,
-            stop_words=hasattr(words, "named_steps"), ngrams=tuple(vectoriser.ngram_range),
+            stop_words=stop_words, ngrams=tuple(vectoriser.ngram_range),
             language=model.language,
             lemmas=prune_lemmas(model.language, vectoriser.vocabulary_, concepts.phrases_ if concepts else []),
         )
@@ -290,6 +287,11 @@ class LinearScorer:
     def predict_proba(self, texts: list[str]) -> np.ndarray:
         """(n, n_labels) independent probabilities, as the estimator's `predict_proba`."""
         return platt(self.decision_function(list(texts)), self.calibration)
+
+    @property
+    def thresholds_(self) -> np.ndarray:
+        """The name every tagger gives its thresholds (see `tagger.Tagger`)."""
+        return self.thresholds
 
     def decide(self, proba: np.ndarray) -> np.ndarray:
         return (proba >= self.thresholds).astype(int)

@@ -46,14 +46,13 @@ def passage_languages(frame: pd.DataFrame, default: str = "en") -> pd.Series:
     return frame["language"].fillna("").astype(str).replace("", default)
 
 
-def tag_frame(frame: pd.DataFrame, model_dir: str | Path | None = None, workers: int = 1,
-              executor: str = "local", scheduler: str | None = None, pool=None) -> pd.DataFrame:
+def tag_frame(frame: pd.DataFrame, model_dir: str | Path | None = None, pool=None) -> pd.DataFrame:
     """Add `p_<label>`, `labels` and `model_id` to a frame with a `text` column.
 
-    Chunks go to `pool` (an executor a caller keeps across many frames) or, with `workers` other
-    than 1, to a pool made for this call.
+    Chunks go to `pool`, an executor its owner (the tag stage) keeps across frames and closes;
+    without one they are scored in this process.
     """
-    from ..executors import TaskFailed, make_executor
+    from ..executors import TaskFailed
     from .card import ModelError
 
     if "text" not in frame.columns:
@@ -70,19 +69,13 @@ def tag_frame(frame: pd.DataFrame, model_dir: str | Path | None = None, workers:
             rows.append(where[i : i + CHUNK])
             chunks.append((str(folder.resolve()), texts[where[i : i + CHUNK]].tolist()))
     parts: list[np.ndarray] = []
-    if pool is None and (workers == 1 or len(chunks) <= 1):
+    if pool is None or len(chunks) <= 1:
         parts = [_tag_texts(chunk) for chunk in chunks]
     else:
-        own = pool is None
-        pool = make_executor(executor, workers, scheduler) if own else pool
-        try:
-            for _chunk, result in pool.map(_tag_texts, chunks):
-                if isinstance(result, TaskFailed):  # a worker that died or hit a bad model file: one line, exit 2
-                    raise ModelError(f"tagging failed in a worker process: {result}")
-                parts.append(result)
-        finally:
-            if own:
-                pool.close()
+        for _chunk, result in pool.map(_tag_texts, chunks):
+            if isinstance(result, TaskFailed):  # a worker that died or hit a bad model file: one line, exit 2
+                raise ModelError(f"tagging failed in a worker process: {result}")
+            parts.append(result)
     proba = np.full((len(frame), len(labels)), np.nan)
     decided = np.zeros((len(frame), len(labels)), dtype=int)
     model_id = np.full(len(frame), "", dtype=object)
