@@ -192,3 +192,13 @@ def test_train_without_the_texts_says_it_uses_the_hand_written_corpus_alone(tmp_
     assert "training on the hand-written corpus alone" in said and "nowhere" in said
     card = json.loads((tmp_path / "m" / "card.json").read_text())
     assert card["training_data"]["real_corpus"] == 0 and card["training_data"]["texts_manifest_sha256"] == ""
+
+
+def test_latest_reads_a_tags_file_as_the_product_does(tmp_path):
+    """--latest chooses documents from a pass over the file without its probability columns."""
+    from strategyscan.paths import SAMPLES
+
+    assert cli("run", SAMPLES, "--out", tmp_path / "o", "-q").exit_code == 0
+    result = cli("compare", tmp_path / "o" / "tags.parquet", "--out", tmp_path / "c", "--latest")
+    assert result.exit_code == 0, result.output
+    assert len(pd.read_csv(tmp_path / "c" / "country_comparison.csv")) == 5

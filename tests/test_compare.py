@@ -10,7 +10,7 @@ import pytest
 
 from strategyscan import pipeline
 from strategyscan.classification.taxonomy import load_taxonomy
-from strategyscan.comparison import CompareError, CompareOptions, compare_table, evidence, long_form
+from strategyscan.comparison import CompareError, CompareOptions, long_form
 from strategyscan.comparison.aggregate import wilson
 
 LABELS = load_taxonomy().labels
@@ -49,7 +49,7 @@ def frame():
 
 
 def test_shares_counts_rates_and_emphasis(frame):
-    table = compare_table(frame).set_index("country")
+    table = pipeline.compare(frame, report=False).table.set_index("country")
     a, k = table.loc["Aurelia"], table.loc["Kestria"]
     assert (a["documents"], a["passages"], a["words"]) == (2, 10, 200)
     assert (a["excluded_headings"], a["excluded_language"]) == (1, 1)
@@ -72,31 +72,31 @@ def test_wilson_interval_matches_the_textbook_case():
 
 
 def test_headings_can_be_counted_on_request_and_unscored_passages_never(frame):
-    table = compare_table(frame, CompareOptions(include_headings=True))
+    table = pipeline.compare(frame, include_headings=True, report=False).table
     assert table.set_index("country").loc["Aurelia", "passages"] == 11
 
 
 def test_every_language_a_model_scored_counts_unless_languages_restrict_it(frame):
     french = tags([("Aurelia", "", 2020, "aur20", "body", "fr", 20, "norms", 0.98)] * 2)
     both = pd.concat([frame, french], ignore_index=True)
-    a = compare_table(both).set_index("country").loc["Aurelia"]
+    a = pipeline.compare(both, report=False).table.set_index("country").loc["Aurelia"]
     assert (a["passages"], a["norms_passages"], a["languages"]) == (12, 8, "en,fr")
     assert set(a["model_id"].split(",")) == {"ss-test-en", "ss-test-fr"}
-    english = compare_table(both, CompareOptions(languages=("en",))).set_index("country").loc["Aurelia"]
+    english = pipeline.compare(both, languages=("en",), report=False).table.set_index("country").loc["Aurelia"]
     assert (english["passages"], english["excluded_language"], english["languages"]) == (10, 3, "en")
-    only_french = compare_table(both, CompareOptions(languages=("fr",))).set_index("country")
+    only_french = pipeline.compare(both, languages=("fr",), report=False).table.set_index("country")
     assert only_french.loc["Aurelia", "passages"] == 2 and only_french.loc["Kestria", "passages"] == 0
     with pytest.raises(CompareError, match="ISO 639-1"):
         CompareOptions(languages=("French",))
 
 
 def test_grouping_by_country_year_document_and_latest(frame):
-    by_year = compare_table(frame, CompareOptions(by="country-year"))
+    by_year = pipeline.compare(frame, by="country-year", report=False).table
     assert sorted(zip(by_year["country"], by_year["year"])) == [
         ("Aurelia", 2020), ("Aurelia", 2022), ("Kestria", 2019)]
-    by_doc = compare_table(frame, CompareOptions(by="document"))
+    by_doc = pipeline.compare(frame, by="document", report=False).table
     assert sorted(by_doc["doc_id"]) == ["aur20", "aur22", "kes"]
-    latest = compare_table(frame, CompareOptions(latest=True)).set_index("country")
+    latest = pipeline.compare(frame, latest=True, report=False).table.set_index("country")
     assert latest.loc["Aurelia", "passages"] == 5  # only the 2022 document
     with pytest.raises(CompareError, match="--by must be one of"):
         CompareOptions(by="continent")
@@ -104,11 +104,11 @@ def test_grouping_by_country_year_document_and_latest(frame):
 
 def test_unknown_country_is_its_own_group_not_a_guess(frame):
     frame.loc[frame["country"] == "Kestria", ["country", "iso3"]] = ""
-    assert "(unknown country)" in set(compare_table(frame)["country"])
+    assert "(unknown country)" in set(pipeline.compare(frame, report=False).table["country"])
 
 
 def test_long_form_holds_every_number_of_the_wide_table(frame):
-    table = compare_table(frame)
+    table = pipeline.compare(frame, report=False).table
     long = long_form(table, LABELS, "country")
     metrics = ["passages", "share", "share_lo", "share_hi", "per_10k_words", "emphasis", "share_adj",
                "share_adj_lo", "share_adj_hi", "emphasis_adj", "rank", "rank_lo", "rank_hi"]
@@ -121,7 +121,7 @@ def test_long_form_holds_every_number_of_the_wide_table(frame):
 
 
 def test_evidence_is_the_top_passages_by_probability(frame):
-    ev = evidence(frame, CompareOptions(evidence=3))
+    ev = pipeline.compare(frame, evidence=3, report=False).evidence
     top = ev[(ev["group"] == "Aurelia") & (ev["category"] == "norms")]
     assert top["rank"].tolist() == [1, 2, 3]
     # the heading (0.99) and the French passage (0.98) are excluded

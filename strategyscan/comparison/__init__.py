@@ -1,5 +1,5 @@
 """Compare: tagged passages into per-group emphasis, evidence and a report."""
 
-from .aggregate import CompareError, CompareOptions, compare_table, evidence, long_form
+from .aggregate import CompareError, CompareOptions, compare_table, long_form
 
-__all__ = ["CompareError", "CompareOptions", "compare_table", "evidence", "long_form"]
+__all__ = ["CompareError", "CompareOptions", "compare_table", "long_form"]

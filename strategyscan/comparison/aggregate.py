@@ -84,6 +84,17 @@ def labels_of(tags: pd.DataFrame) -> list[str]:
 
 def prepare(tags: pd.DataFrame) -> pd.DataFrame:
     """Fill the columns a comparison needs, whatever produced the table."""
+    t = _filled(tags)
+    probabilities = [TagSchema.column(lab) for lab in labels_of(t)]
+    t[probabilities] = t[probabilities].apply(pd.to_numeric, errors="coerce")
+    t["_scored"] = t[probabilities].notna().all(axis=1)  # no model covers the passage's language
+    t[probabilities] = t[probabilities].fillna(0.0)
+    return t
+
+
+def _filled(tags: pd.DataFrame) -> pd.DataFrame:
+    """The table with the columns that say where a passage is from filled in (the probabilities
+    are `prepare`'s), so choosing documents can read the table without them."""
     if "labels" not in tags.columns:
         raise CompareError("the tags table lacks the column 'labels': is it the output of 'strategyscan tag'?")
     t = tags.copy()
@@ -100,10 +111,6 @@ def prepare(tags: pd.DataFrame) -> pd.DataFrame:
     t["words"] = pd.to_numeric(t["words"], errors="coerce").fillna(0).astype(int)
     t.loc[t["doc_id"] == "", "doc_id"] = t["file"]
     t["country"] = t["country"].where(t["country"] != "", UNKNOWN)
-    probabilities = [TagSchema.column(lab) for lab in labels_of(t)]
-    t[probabilities] = t[probabilities].apply(pd.to_numeric, errors="coerce")
-    t["_scored"] = t[probabilities].notna().all(axis=1)  # no model covers the passage's language
-    t[probabilities] = t[probabilities].fillna(0.0)
     return t
 
 
@@ -114,7 +121,7 @@ def _group_keys(by: str) -> list[str]:
 
 def latest_documents(frames: Iterable[pd.DataFrame]) -> set[str]:
     """Each country's most recent document (ties: the longer one), from a pass over the table."""
-    parts = [prepare(f).groupby(["country", "doc_id"], dropna=False, observed=True)
+    parts = [_filled(f).groupby(["country", "doc_id"], dropna=False, observed=True)
              .agg(year=("year", "max"), n=("text", "size")).reset_index() for f in frames]
     if not parts:
         return set()
@@ -270,12 +277,6 @@ def compare_table(tags: pd.DataFrame, options: CompareOptions = CompareOptions()
     the models' error records (`errors`, by model id), adjusted shares, intervals and ranks."""
     keep = latest_documents([tags]) if options.latest else None
     return aggregate([tags], labels_of(tags), options, keep, errors).table()
-
-
-def evidence(tags: pd.DataFrame, options: CompareOptions = CompareOptions()) -> pd.DataFrame:
-    """For every group and category, the passages with the highest probability."""
-    keep = latest_documents([tags]) if options.latest else None
-    return aggregate([tags], labels_of(tags), options, keep).evidence()
 
 
 def long_form(table: pd.DataFrame, labels: list[str], by: str) -> pd.DataFrame:

@@ -64,8 +64,9 @@ def left_out(documents: pd.DataFrame | None) -> list[dict]:
     if documents is None or documents.empty:
         return []
     d = documents.copy()
-    status = d.get("status", pd.Series("ok", index=d.index)).fillna("ok")
-    reason = d.get("reason", pd.Series("", index=d.index)).fillna("")
+    # read back from a CSV, a column with no reason at all is numbers (NaN), not text
+    status = d.get("status", pd.Series("ok", index=d.index)).astype(object).fillna("ok")
+    reason = d.get("reason", pd.Series("", index=d.index)).astype(object).fillna("")
     kept = d[(status != "ok") | (reason != "")]
     cols = ["file", "country", "year", "language", "status", "reason", "pages", "passages"]
     return _records(kept.assign(file=kept["file"].map(lambda f: Path(str(f)).name)), cols)
