@@ -45,13 +45,9 @@ PngOpt = Annotated[bool, typer.Option("--png", help="Also write the charts as PN
 
 def _version(value: bool) -> None:
     if value:
-        from importlib.metadata import PackageNotFoundError, version
+        from . import __version__
 
-        try:
-            number = version("strategyscan")
-        except PackageNotFoundError:  # run from a source tree that was never installed
-            number = "(not installed)"
-        out_console.print(f"strategyscan {number}", highlight=False)
+        out_console.print(f"strategyscan {__version__}", highlight=False)
         raise typer.Exit()
 
 

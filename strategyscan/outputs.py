@@ -102,20 +102,17 @@ def _alive(pid: int) -> bool:
         os.kill(pid, 0)
     except ProcessLookupError:
         return False
-    except OSError:  # another user's process: alive
-        return True
+    except OSError:  # another user's process
+        pass
     return True
 
 
-def sweep_stale(folder: Path) -> list[Path]:
+def sweep_stale(folder: Path) -> None:
     """Remove the temporary files in `folder` whose writer has died (SIGKILL, power loss): only
     ours (named by atomic_path with the writer's pid), never another running writer's."""
-    removed = []
     with contextlib.suppress(OSError):
         for entry in os.scandir(folder):
             m = _TEMP.fullmatch(entry.name)
             if m and entry.is_file(follow_symlinks=False) and not _alive(int(m.group(1))):
                 with contextlib.suppress(OSError):
                     os.unlink(entry.path)
-                    removed.append(Path(entry.path))
-    return removed

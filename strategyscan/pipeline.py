@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import os
 import tempfile
-from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -21,8 +20,7 @@ from .comparison.stage import CompareOutput, ModelRecords, compare, model_record
 from .executors import check_executor
 from .ingestion.stage import IngestOutput, ingest
 from .outputs import ensure_writable_dir
-
-Progress = Callable[[str, int, int], None]
+from .records import Progress
 
 __all__ = ["CompareOutput", "IngestOutput", "ModelRecords", "RunOutput", "TagOutput", "compare", "ingest",
            "is_table", "model_records", "run", "tag"]

@@ -9,11 +9,13 @@ passages table is `TagSchema`'s to name.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field, fields
 from typing import Literal
 
 Status = Literal["ok", "warning", "error"]
+#: how a stage reports progress: (stage, done, total; None where the total is unknown)
+Progress = Callable[[str, int, int | None], None]
 PassageKind = Literal["body", "list_item", "heading", "table_row", "fragment", "footnote"]
 
 #: Passage kinds that carry running prose; headings, fragments and footnotes are kept (evidence

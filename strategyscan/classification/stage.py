@@ -9,7 +9,6 @@ from __future__ import annotations
 import hashlib
 import os
 from collections import Counter
-from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -17,10 +16,8 @@ import pandas as pd
 
 from ..executors import check_executor, make_executor
 from ..outputs import ensure_writable_dir
-from ..records import TagSchema
+from ..records import Progress, TagSchema
 from ..tables import TableSink, finishing, iter_batches, table_columns, table_rows
-
-Progress = Callable[[str, int, int], None]
 
 
 @dataclass

@@ -10,9 +10,9 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from ..records import Document, IngestResult, Passage
-from . import clean, language, metadata, ocr, segment
+from . import clean, language, metadata, ocr, segment, textfile
 from .lines import Page, ReadError
-from .readers import WORD_RE, open_document
+from .readers import ENGINE_VERSIONS, ENGINES, WORD_RE, open_document
 from .sources import regular_file_problem
 
 
@@ -25,8 +25,6 @@ class IngestOptions:
     ocr_max_pages: int = 300
 
     def __post_init__(self) -> None:
-        from .readers import ENGINES
-
         if self.engine not in ENGINES:
             raise ValueError(f"unknown engine {self.engine!r}; choose one of {', '.join(sorted(ENGINES))}")
         if self.max_pages < 1:
@@ -38,10 +36,7 @@ class IngestOptions:
 
     def components(self) -> dict[str, str]:
         """Every part whose version changes what a file gives: the cache key is made of them."""
-        from .readers import ENGINE_VERSIONS
-        from .textfile import TEXT_VERSION
-
-        return {"reader": ENGINE_VERSIONS[self.engine], "text": TEXT_VERSION, "clean": clean.CLEANING_VERSION,
+        return {"reader": ENGINE_VERSIONS[self.engine], "text": textfile.TEXT_VERSION, "clean": clean.CLEANING_VERSION,
                 "segment": segment.SEGMENT_VERSION, "language": language.LANGUAGE_VERSION,
                 "metadata": metadata.METADATA_VERSION,
                 "ocr": ocr.engine_version() if self.ocr else "off", "max_pages": str(self.max_pages)}

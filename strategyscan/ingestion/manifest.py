@@ -52,13 +52,10 @@ class ManifestRow:
 class Manifest:
     rows: list[ManifestRow] = field(default_factory=list)
     warnings: list[ManifestWarning] = field(default_factory=list)
-    #: warnings about a row, by its line, to be repeated in the row of the file it matches
-    row_warnings: dict[tuple[str, int], list[str]] = field(default_factory=dict)
 
     def extend(self, other: Manifest) -> None:
         self.rows.extend(other.rows)
         self.warnings.extend(other.warnings)
-        self.row_warnings.update(other.row_warnings)
 
 
 def _key(cell: str) -> str:
@@ -132,9 +129,7 @@ def read_manifest(path: str | Path, scope: Path | None = None) -> Manifest:
                 year, year_notes = _year(row.get("year") or "")
                 notes += year_notes
                 out.rows.append(ManifestRow(key, line, Meta(country, iso3, year, "manifest"), name, scope))
-                if notes:
-                    out.warnings.extend(ManifestWarning(name, line, n) for n in notes)
-                    out.row_warnings[(name, line)] = notes
+                out.warnings.extend(ManifestWarning(name, line, n) for n in notes)
     except FileNotFoundError:
         raise ManifestError(f"manifest not found: {path}") from None
     except IsADirectoryError:
@@ -162,20 +157,27 @@ def match(manifest: Manifest, files: list[SourceFile]) -> Matched:
     metas: dict[int, Meta] = {}
     notes: dict[int, list[str]] = {}
     warnings = list(manifest.warnings)
+    said: dict[tuple[str, int], list[str]] = {}  # a row's own warnings, repeated in its file's row
+    for w in manifest.warnings:
+        said.setdefault((w.manifest, w.line), []).append(w.message)
+    by_path: dict[str, list[int]] = {}
+    by_name: dict[str, list[int]] = {}
+    for i, f in enumerate(files):
+        if not f.problem:
+            by_path.setdefault(f.relative, []).append(i)
+            by_name.setdefault(PurePosixPath(f.relative).name, []).append(i)
     for row in manifest.rows:
-        scoped = [i for i, f in enumerate(files) if not f.problem and _within(f, row.scope)]
-        exact = [i for i in scoped if files[i].relative == row.key]
-        named = [i for i in scoped if PurePosixPath(files[i].relative).name == PurePosixPath(row.key).name]
+        exact = [i for i in by_path.get(row.key, []) if _within(files[i], row.scope)]
+        named = [i for i in by_name.get(PurePosixPath(row.key).name, []) if _within(files[i], row.scope)]
         hits = exact or (named if "/" not in row.key or len(named) == 1 else [])
         if not hits:
             warnings.append(ManifestWarning(row.manifest, row.line, f"{row.key} matches no file"))
             continue
         if len(hits) > 1:
             shown = ", ".join(files[i].relative for i in hits[:3]) + (", ..." if len(hits) > 3 else "")
-            said = f"{row.key} matches {len(hits)} files ({shown}): give its path under the source folder; row ignored"
-            warnings.append(ManifestWarning(row.manifest, row.line, said))
+            message = f"{row.key} matches {len(hits)} files ({shown}): give its path under the source folder"
+            warnings.append(ManifestWarning(row.manifest, row.line, message + "; row ignored"))
             continue
         metas[hits[0]] = row.meta
-        extra = manifest.row_warnings.get((row.manifest, row.line), [])
-        notes[hits[0]] = [f"manifest line {row.line}: {n}" for n in extra]
+        notes[hits[0]] = [f"manifest line {row.line}: {n}" for n in said.get((row.manifest, row.line), [])]
     return Matched(metas, notes, warnings)

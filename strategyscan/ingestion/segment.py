@@ -95,8 +95,22 @@ def _split(paragraphs: list[Paragraph], ids: list[int]) -> dict[int, list[str]]:
 
 
 def _in_pieces(paragraphs: list[Paragraph]) -> list[Paragraph]:
-    return [Paragraph(p.page, p.kind, piece) if len(p.text) > PIECE_CHARS else p
-            for p in paragraphs for piece in (_pieces(p.text) if len(p.text) > PIECE_CHARS else [p.text])]
+    """Each paragraph longer than PIECE_CHARS as several."""
+    return [p if len(p.text) <= PIECE_CHARS else Paragraph(p.page, p.kind, piece)
+            for p in paragraphs for piece in _pieces(p.text)]
+
+
+def _batches(paragraphs: list[Paragraph], ids: list[int], limit: int) -> list[list[int]]:
+    """`ids` in runs of about `limit` characters of text (at least one paragraph each)."""
+    batches: list[list[int]] = []
+    size = 0
+    for i in ids:
+        if not batches or size + len(paragraphs[i].text) > limit:
+            batches.append([])
+            size = 0
+        batches[-1].append(i)
+        size += len(paragraphs[i].text)
+    return batches
 
 
 def iter_windows(paragraphs: list[Paragraph], batch_chars: int = BATCH_CHARS) -> Iterator[Window]:
@@ -104,17 +118,11 @@ def iter_windows(paragraphs: list[Paragraph], batch_chars: int = BATCH_CHARS) ->
     a caller with a time limit can stop between batches and keep what came before."""
     paragraphs = _in_pieces(paragraphs)
     long_ids = [i for i, p in enumerate(paragraphs) if p.kind != "heading" and _needs_split(p.text)]
+    starts = {batch[0]: batch for batch in _batches(paragraphs, long_ids, batch_chars)}
     split: dict[int, list[str]] = {}
-    nxt = 0  # the next long paragraph in long_ids
     for i, para in enumerate(paragraphs):
-        if nxt < len(long_ids) and long_ids[nxt] == i:
-            if i not in split:
-                end, size = nxt, 0
-                while end < len(long_ids) and (end == nxt or size + len(paragraphs[long_ids[end]].text) <= batch_chars):
-                    size += len(paragraphs[long_ids[end]].text)
-                    end += 1
-                split.update(_split(paragraphs, long_ids[nxt:end]))
-            nxt += 1
+        if i in starts:
+            split.update(_split(paragraphs, starts[i]))
         for text in split.pop(i, [para.text]):
             yield Window(para.page, para.kind, text)
 

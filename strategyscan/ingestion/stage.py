@@ -7,7 +7,6 @@ number of workers.
 from __future__ import annotations
 
 import os
-from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
@@ -16,14 +15,12 @@ import pandas as pd
 from ..cache import Cache, entry_key
 from ..executors import TaskFailed, check_executor, make_executor
 from ..outputs import ensure_writable_dir, write_csv
-from ..records import Document, IngestResult, Passage, arrow_schema, columns, pandas_types
+from ..records import Document, IngestResult, Passage, Progress, arrow_schema, columns, pandas_types
 from ..tables import BATCH_ROWS, TableSink, finishing
 from .document import IngestOptions, display_name, failed, file_hash, ingest_file
 from .manifest import Manifest, ManifestWarning, match, read_manifest
 from .metadata import Meta
 from .sources import SourceError, discover
-
-Progress = Callable[[str, int, int], None]
 
 
 @dataclass
