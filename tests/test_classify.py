@@ -304,9 +304,10 @@ def test_every_tagger_speaks_the_same_protocol(small_model):
     texts = ["Those who attack us will face consequences.", "We will train judges and prosecutors."]
     taggers = [small_model.model, small_model.model.to_scorer(), KeywordBaseline().fit()]
     for tagger in taggers:
-        assert isinstance(tagger, Tagger) and tuple(tagger.labels) == tuple(LABELS)
+        assert isinstance(tagger, Tagger) and tuple(tagger.labels) == tuple(LABELS) and tagger.model_id
         proba = tagger.predict_proba(texts)
         assert (tagger.decide(proba) == (proba >= tagger.thresholds_)).all()
     model, scorer = taggers[:2]
+    assert scorer.model_id == model.model_id == small_model.card["model_id"]
     assert np.allclose(model.predict_proba(texts), scorer.predict_proba(texts), atol=1e-9)
     assert (model.decide(model.predict_proba(texts)) == scorer.decide(scorer.predict_proba(texts))).all()

@@ -149,6 +149,16 @@ def test_compare_writes_tables_and_a_self_contained_report_with_its_data(frame, 
     assert len({d["doc_id"] for d in data["documents"] if d["group"] == "Aurelia"}) == 2
 
 
+@pytest.mark.parametrize("by, name", [("country-year", "country_year_comparison.csv"),
+                                      ("document", "document_comparison.csv")])
+def test_the_comparison_table_is_named_for_its_rows(frame, tmp_path, by, name):
+    out = pipeline.compare(frame, tmp_path, by=by)
+    assert not (tmp_path / "country_comparison.csv").exists()
+    written = pd.read_csv(tmp_path / name)
+    assert len(written) == len(out.table) and list(written.columns) == list(out.table.columns)
+    assert f"href='{name}'" in out.report.read_text(encoding="utf-8")
+
+
 def test_png_charts_on_request(frame, tmp_path):
     pipeline.compare(frame, tmp_path, png=True, min_passages=5)
     for name in ("heatmap.png", "ranking_norms.png"):

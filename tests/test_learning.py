@@ -4,13 +4,16 @@ and whole-document share evaluation."""
 from __future__ import annotations
 
 import csv
+import pickle
 import random
 
 import numpy as np
 import pandas as pd
 import pytest
+from sklearn.base import clone
 
 from strategyscan.classification import LabelledDataError, read_labelled, shipped_corpus_files, train
+from strategyscan.classification.calibration import grouped_folds
 from strategyscan.classification.corpus import base_corpus
 from strategyscan.classification.evaluation import COMPLETE, shares
 from strategyscan.classification.labelled import UNLABELLED, LabelledPassage, label_matrix
@@ -20,7 +23,6 @@ from strategyscan.classification.realtext import load_spans
 from strategyscan.classification.spans import align, span_sha, span_text
 from strategyscan.classification.suggest import SuggestOptions, select, suggestion_table, uncertainty
 from strategyscan.classification.taxonomy import load_taxonomy
-from strategyscan.classification.training import grouped_folds
 
 LABELS = load_taxonomy().labels
 
@@ -126,7 +128,7 @@ def test_a_passage_of_weight_zero_teaches_nothing(written):
         PassageClassifier().fit(texts, Y, sample_weight=-weights)
 
 
-def test_fit_starts_afresh(written):
+def test_fit_without_cv_starts_afresh(written):
     items = random.Random(2).sample(written, 300)
     model = PassageClassifier(min_df=1)
     model.fit([it.text for it in items], label_matrix(items, LABELS))
@@ -134,6 +136,66 @@ def test_fit_starts_afresh(written):
     model.calibration_ = np.tile([3.0, 1.0], (len(LABELS), 1))
     model.fit([it.text for it in items], label_matrix(items, LABELS))
     assert (model.thresholds_ == 0.5).all() and (model.calibration_ == [1.0, 0.0]).all()
+    assert not hasattr(model, "cv_scores_") and model.model_id == ""
+
+
+@pytest.fixture(scope="module")
+def grouped(written):
+    """600 written passages in 30 pretend documents, and a model fitted with 3 grouped folds."""
+    items = random.Random(5).sample(written, 600)
+    texts, Y = [it.text for it in items], label_matrix(items, LABELS)
+    groups = np.array([f"doc{i % 30}" for i in range(len(items))], dtype=object)
+    return texts, Y, groups, PassageClassifier(min_df=1, cv=3).fit(texts, Y, groups=groups)
+
+
+def test_fit_with_cv_learns_calibration_and_thresholds_from_grouped_out_of_fold_scores(grouped):
+    texts, Y, groups, model = grouped
+    normalised = model.normaliser_.transform(texts)
+    for train_idx, test_idx in grouped_folds(groups, 3):  # each score comes from a fit without its document
+        fold = PassageClassifier(min_df=1).fit_normalised([normalised[i] for i in train_idx], Y[train_idx])
+        assert np.allclose(fold.decision_function_normalised([normalised[i] for i in test_idx]),
+                           model.cv_scores_[test_idx], atol=1e-9)
+    assert not (model.thresholds_ == 0.5).all() and not (model.calibration_ == [1.0, 0.0]).all()
+    assert (model.calibration_[:, 0] > 0).all()  # a higher score means a likelier label
+
+
+def test_a_clone_refitted_decides_as_the_original_and_earlier_fits_leave_nothing(grouped):
+    texts, Y, groups, model = grouped
+    again = clone(model)
+    again.thresholds_ = np.full(len(LABELS), 0.9)  # state an earlier fit might have left
+    again.fit(texts, Y, groups=groups)
+    assert np.array_equal(again.thresholds_, model.thresholds_)
+    assert np.array_equal(again.calibration_, model.calibration_)
+    assert np.array_equal(again.predict(texts[:50]), model.predict(texts[:50]))
+
+
+def test_calibrate_on_picks_the_passages_each_label_is_calibrated_on(grouped):
+    texts, Y, groups, model = grouped
+    on = np.arange(len(texts)) < 400
+    masks = np.tile(on[:, None], (1, len(LABELS)))
+    masks[:, 0] = True  # the first label on every passage, the others on the first 400
+    part = clone(model).fit(texts, Y, groups=groups, calibrate_on=masks)
+    assert np.array_equal(part.calibration_[0], model.calibration_[0])
+    assert not np.array_equal(part.calibration_[1:], model.calibration_[1:])
+    with pytest.raises(ValueError, match=r"calibrate_on must be 600 booleans or \(600, 5\)"):
+        clone(model).fit(texts, Y, groups=groups, calibrate_on=on[:10])
+    nothing = np.zeros(len(texts), dtype=bool)
+    nothing[:3] = True
+    with pytest.raises(ValueError, match="calibrate_on leaves label .* without both positive and negative"):
+        clone(model).fit(texts, Y, groups=groups, calibrate_on=nothing)
+
+
+def test_out_of_fold_scores_are_not_saved_with_the_model(grouped, tmp_path):
+    model = grouped[3]
+    restored = pickle.loads(pickle.dumps(model))
+    assert hasattr(model, "cv_scores_") and not hasattr(restored, "cv_scores_")
+    assert np.array_equal(restored.thresholds_, model.thresholds_)
+
+
+@pytest.mark.parametrize("cv", [1, 2.5, True, "5"])
+def test_cv_must_be_a_number_of_folds(cv):
+    with pytest.raises(ValueError, match="cv must be None or a whole number of folds of at least 2"):
+        PassageClassifier(cv=cv).fit(["a b", "c d"], np.array([[1, 0, 0, 0, 0], [0, 1, 1, 1, 1]]))
 
 
 def test_calibrated_probabilities_match_label_rates_out_of_fold(written):

@@ -107,33 +107,43 @@ def test_a_hanging_or_crashing_file_costs_that_file_only(folder, tmp_path):
 
 
 def test_an_interrupted_run_resumes_and_ends_as_if_never_stopped(tmp_path, make_pdf):
-    src = tmp_path / "src"
+    src, gate = tmp_path / "src", tmp_path / "gate"
     src.mkdir()
-    for i in range(8):  # pdfplumber is slow enough to interrupt part-way
-        make_pdf(src / f"doc{i}.pdf", [[TEXT.format(n=i * 100 + p)] * 4 for p in range(6)])
-    cmd = [sys.executable, "-m", "strategyscan.cli", "ingest", str(src), "--engine", "pdfplumber",
-           "--workers", "1", "-q"]
+    gate.mkdir()
+    names = [f"doc{i}.pdf" for i in range(5)] + ["gate.pdf", "later0.pdf", "later1.pdf"]  # input order
+    for i, name in enumerate(names):
+        make_pdf(src / name, [[TEXT.format(n=i * 100 + p)] * 4 for p in range(6)])
+    cmd = [sys.executable, str(Path(__file__).with_name("gated_ingest.py")), "ingest", str(src),
+           "--engine", "test-gated", "--workers", "1", "-q"]
+    (gate / "closed").touch()  # the run stops at gate.pdf, after the five files before it
     proc = subprocess.Popen([*cmd, "--out", str(tmp_path / "resumed")], stdout=subprocess.PIPE,
-                            stderr=subprocess.PIPE, text=True)
-    cache = tmp_path / "resumed" / ".cache"
-    deadline = time.monotonic() + 120
-    while time.monotonic() < deadline and len(list(cache.rglob("*.json.gz"))) < 2:
-        time.sleep(0.1)
-    proc.send_signal(signal.SIGINT)
-    _, err = proc.communicate(timeout=60)
+                            stderr=subprocess.PIPE, text=True, env={**os.environ, "STRATEGYSCAN_TEST_GATE": str(gate)})
+    try:
+        deadline = time.monotonic() + 120
+        while not (gate / "entered").exists() and proc.poll() is None and time.monotonic() < deadline:
+            time.sleep(0.05)
+        assert (gate / "entered").exists(), proc.communicate(timeout=5)
+        proc.send_signal(signal.SIGINT)
+        _, err = proc.communicate(timeout=60)
+    finally:
+        proc.kill()
     assert proc.returncode != 0 and "Traceback" not in err
     assert not (tmp_path / "resumed" / "passages.csv").exists()  # no half-written output
     assert not list((tmp_path / "resumed").glob("*.tmp"))
-    done_before = len(list(cache.rglob("*.json.gz")))
-    assert 2 <= done_before < 8
+    kept = {p: p.stat().st_mtime_ns for p in (tmp_path / "resumed" / ".cache").rglob("*.json.gz")}
+    assert len(kept) == 5  # what was read before the interruption is kept
 
+    (gate / "closed").unlink()
     subprocess.run([*cmd, "--out", str(tmp_path / "resumed")], check=True, capture_output=True, timeout=300)
+    assert {p: p.stat().st_mtime_ns for p in kept} == kept  # and reused, not read again
+    assert len(list((tmp_path / "resumed" / ".cache").rglob("*.json.gz"))) == len(names)
     subprocess.run([*cmd, "--out", str(tmp_path / "straight"), "--no-cache"], check=True, capture_output=True,
                    timeout=300)
     p1, d1 = read_outputs(tmp_path / "resumed")
     p2, d2 = read_outputs(tmp_path / "straight")
     assert p1 == p2
     pd.testing.assert_frame_equal(d1, d2)
+    assert (d1["status"] == "ok").all() and len(d1) == len(names)
 
 
 # -- beyond one machine ------------------------------------------------------------------------------

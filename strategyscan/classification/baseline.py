@@ -15,6 +15,8 @@ class KeywordBaseline(ClassifierMixin, BaseEstimator):
     """Label a passage with every category one of whose keywords it contains (the taxonomy's
     keywords of each category, unless `keywords` gives others)."""
 
+    model_id = "keyword-baseline"
+
     def __init__(self, labels=DEFAULT_LABELS, keywords=None):
         self.labels = labels
         self.keywords = keywords

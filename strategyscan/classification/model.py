@@ -2,19 +2,23 @@
 
 A scikit-learn estimator (fit / predict_proba / predict) whose per-label decision thresholds
 and probability calibration are part of its state, so a saved model decides exactly as it did
-when it was evaluated. Passages can carry weights (`fit(X, Y, sample_weight)`): the real
-strategy sentences and the hand-written corpus do not teach equally.
+when it was evaluated. With `cv=k`, `fit` learns both from k-fold out-of-fold scores (folds
+grouped by document: `fit(X, Y, groups=...)`), on the passages `calibrate_on` names; without it,
+thresholds are 0.5 and probabilities uncalibrated. Passages can carry weights
+(`fit(X, Y, sample_weight)`): the real strategy sentences and the hand-written corpus do not
+teach equally.
 """
 
 from __future__ import annotations
 
 import numpy as np
-from sklearn.base import BaseEstimator, ClassifierMixin
+from sklearn.base import BaseEstimator, ClassifierMixin, clone
 from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.linear_model import LogisticRegression
 from sklearn.pipeline import FeatureUnion, Pipeline
 from sklearn.svm import LinearSVC
 
+from .calibration import check_masks, fit_calibration, grouped_folds
 from .features import ConceptFeatures, StopWordFilter, TextNormaliser
 from .languages import LANGUAGES
 from .scorer import platt
@@ -37,7 +41,7 @@ class PassageClassifier(ClassifierMixin, BaseEstimator):
     def __init__(self, labels=DEFAULT_LABELS, C=4.0,
                  word_ngrams=(1, 2), char_ngrams=(3, 5), use_chars=False, min_df=2,
                  class_weight="balanced", concept_weight=1.0, concepts=None, stop_words=True, learner="logistic",
-                 language="en"):
+                 language="en", cv=None):
         self.labels = labels
         self.C = C
         self.concept_weight = concept_weight
@@ -50,6 +54,7 @@ class PassageClassifier(ClassifierMixin, BaseEstimator):
         self.class_weight = class_weight
         self.learner = learner
         self.language = language
+        self.cv = cv
 
     # -- construction -------------------------------------------------------------------------
     def _validate(self) -> None:
@@ -69,6 +74,8 @@ class PassageClassifier(ClassifierMixin, BaseEstimator):
             raise ValueError(f"language must be one of {', '.join(LANGUAGES)}, got {self.language!r}")
         if self.learner not in LEARNERS:
             raise ValueError(f"learner must be one of {', '.join(LEARNERS)}, got {self.learner!r}")
+        if self.cv is not None and not (isinstance(self.cv, int) and not isinstance(self.cv, bool) and self.cv >= 2):
+            raise ValueError(f"cv must be None or a whole number of folds of at least 2, got {self.cv!r}")
 
     def _vectoriser(self):
         def text_features(vectoriser):
@@ -92,16 +99,23 @@ class PassageClassifier(ClassifierMixin, BaseEstimator):
         return LogisticRegression(C=self.C, class_weight=self.class_weight, max_iter=2000, solver="liblinear")
 
     # -- the estimator ------------------------------------------------------------------------
-    def fit(self, X, Y, sample_weight=None):
-        """X: passage texts; Y: (n, n_labels) 0/1 matrix in the order of `labels`."""
+    def fit(self, X, Y, sample_weight=None, groups=None, calibrate_on=None):
+        """X: passage texts; Y: (n, n_labels) 0/1 matrix in the order of `labels`.
+
+        With `cv`: `groups` (n,) names each passage's document (none: each passage is its own),
+        `calibrate_on` the passages each label's calibration and threshold are fitted on, (n,)
+        or (n, n_labels) booleans (none: all).
+        """
         self._validate()
-        return self.fit_normalised(TextNormaliser(self.language).transform(list(X)), Y, sample_weight)
+        return self.fit_normalised(TextNormaliser(self.language).transform(list(X)), Y, sample_weight,
+                                   groups, calibrate_on)
 
-    def fit_normalised(self, normalised: list[str], Y, sample_weight=None):
-        """Fit on already normalised text (cross-validation normalises once, not per fold).
+    def fit_normalised(self, normalised: list[str], Y, sample_weight=None, groups=None, calibrate_on=None):
+        """`fit` on already normalised text (selection normalises once for many fits).
 
-        Every fit starts afresh: thresholds and calibration go back to their defaults (0.5, none)
-        until training sets them from cross-validation.
+        Every fit starts afresh: calibration and thresholds come from this fit's folds, or go
+        back to none and 0.5 without `cv`. The out-of-fold scores stay as `cv_scores_` (not
+        saved with the model: they are the training report's, not the tagger's).
         """
         self._validate()
         Y = np.asarray(Y, dtype=int)
@@ -117,15 +131,37 @@ class PassageClassifier(ClassifierMixin, BaseEstimator):
         for j, label in enumerate(self.labels):
             if Y[:, j].min() == Y[:, j].max():
                 raise ValueError(f"label {label!r} needs both positive and negative examples to learn from")
+        self.__dict__.pop("cv_scores_", None)
+        self.model_id_ = ""
+        if self.cv is None:
+            self.calibration_ = np.tile([1.0, 0.0], (len(self.labels), 1))  # identity Platt scaling
+            self.thresholds_ = np.full(len(self.labels), 0.5)
+        else:
+            masks = check_masks(calibrate_on, Y, self.labels)
+            groups = np.array([f"#{i}" for i in range(len(Y))] if groups is None else groups, dtype=object)
+            if groups.shape != (len(Y),):
+                raise ValueError(f"groups must name {len(Y)} documents, got shape {groups.shape}")
+            scores = out_of_fold(self, normalised, Y, groups, sample_weight)
+            self.calibration_, self.thresholds_ = fit_calibration(scores, Y, masks)
+            self.cv_scores_ = scores
         self.normaliser_ = TextNormaliser(self.language)
         self.vectoriser_ = self._vectoriser()
         features = self.vectoriser_.fit_transform(normalised)
         self.estimators_ = [self._learner().fit(features, Y[:, j], sample_weight=sample_weight)
                             for j in range(len(self.labels))]
         self.classes_ = np.array(self.labels)
-        self.thresholds_ = np.full(len(self.labels), 0.5)
-        self.calibration_ = np.tile([1.0, 0.0], (len(self.labels), 1))  # identity Platt scaling
         return self
+
+    def __getstate__(self):
+        state = dict(super().__getstate__())  # object.__getstate__ hands out the live __dict__
+        state.pop("cv_scores_", None)
+        return state
+
+    @property
+    def model_id(self) -> str:
+        """The card's id once `training.train` has named the model by its data and settings;
+        '' for a model fitted directly."""
+        return getattr(self, "model_id_", "")
 
     def decision_function_normalised(self, normalised: list[str]) -> np.ndarray:
         """Raw linear scores, before calibration: (n, n_labels)."""
@@ -184,3 +220,33 @@ class PassageClassifier(ClassifierMixin, BaseEstimator):
                 terms.append((names[contrib.indices[k]].split("__", 1)[-1], round(value, 4)))
             out[label] = terms
         return out
+
+
+class _Fold(ClassifierMixin, BaseEstimator):
+    """What one fold fits: the classifier on normalised text, without folds of its own."""
+
+    def __init__(self, model=None):
+        self.model = model
+
+    def fit(self, normalised, Y, sample_weight=None):
+        self.model_ = clone(self.model).set_params(cv=None).fit_normalised(list(normalised), Y, sample_weight)
+        self.classes_ = self.model_.classes_
+        return self
+
+    def decision_function(self, normalised) -> np.ndarray:
+        return self.model_.decision_function_normalised(list(normalised))
+
+    def predict(self, normalised) -> np.ndarray:
+        return self.model_.decide(self.model_.calibrate(self.decision_function(normalised)))
+
+
+def out_of_fold(model: PassageClassifier, normalised: list[str], Y: np.ndarray, groups: np.ndarray,
+                sample_weight: np.ndarray | None = None, folds: int | None = None, seed: int = 0) -> np.ndarray:
+    """(n, n_labels) raw scores, each from a fit on the folds without its document
+    (`model.cv` folds unless `folds` says)."""
+    from sklearn.model_selection import cross_val_predict
+
+    splits = grouped_folds(groups, folds or model.cv, seed)
+    params = None if sample_weight is None else {"sample_weight": sample_weight}
+    return cross_val_predict(_Fold(model), normalised, np.asarray(Y), cv=splits, method="decision_function",
+                             params=params)

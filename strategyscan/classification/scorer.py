@@ -203,6 +203,7 @@ class LinearScorer:
             stop_words=stop_words, ngrams=tuple(vectoriser.ngram_range),
             language=model.language,
             lemmas=prune_lemmas(model.language, vectoriser.vocabulary_, concepts.phrases_ if concepts else []),
+            model_id=model.model_id,
         )
 
     def save(self, folder: str | Path, model_id: str = "") -> Path:

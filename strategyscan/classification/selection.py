@@ -28,9 +28,9 @@ from .corpus import base_corpus
 from .features import TextNormaliser
 from .labelled import LabelledPassage, label_matrix
 from .languages import LANGUAGES
-from .model import PassageClassifier
+from .model import PassageClassifier, out_of_fold
 from .taxonomy import load_taxonomy
-from .training import cross_validate, cross_validated, groups_of, weights_of
+from .training import groups_of, measure, plan, weights_of
 
 START = {"written_weight": 1.0, "C": 4.0, "class_weight": "balanced", "concept_weight": 1.0, "min_df": 2,
          "word_ngrams": (1, 2), "learner": "logistic", "use_chars": False}
@@ -73,9 +73,9 @@ def score(items: list[LabelledPassage], normalised: list[str], settings: dict, f
     Y = label_matrix(items, labels)
     params = {k: v for k, v in settings.items() if k != "written_weight"}
     model = PassageClassifier(labels=tuple(labels), language=language, **params)
-    scores = cross_validate(model, normalised, Y, groups_of(items), weights_of(items, settings["written_weight"]),
-                            folds)
-    cv = cross_validated(items, scores, Y, labels)
+    scores = out_of_fold(model, normalised, Y, groups_of(items), weights_of(items, settings["written_weight"]),
+                         folds)
+    cv = measure(scores, Y, plan(items, Y, labels), labels)
     mask = cv.measured
     share = _share_error(Y[mask], (cv.proba >= cv.thresholds).astype(int), groups_of(items)[mask])
     return Scored(dict(settings), cv.report.macro_f1, cv.report.micro_f1,

@@ -13,6 +13,7 @@ import numpy as np
 @runtime_checkable
 class Tagger(Protocol):
     labels: tuple[str, ...]  # the categories, in the order of the probability columns
+    model_id: str  # what the tags table names the model by ('' for one fitted but not trained and named)
     thresholds_: np.ndarray  # per label: a probability at or above it decides the label
 
     def predict_proba(self, texts: Sequence[str]) -> np.ndarray:

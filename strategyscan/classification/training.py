@@ -23,6 +23,7 @@ from importlib import metadata as _md
 
 import numpy as np
 
+from .calibration import fit_calibration
 from .features import TextNormaliser
 from .labelled import LabelledPassage, label_matrix
 from .metrics import Report, report
@@ -32,7 +33,6 @@ from .scorer import platt
 from .share_errors import share_errors
 from .taxonomy import Taxonomy, load_taxonomy
 
-THRESHOLD_GRID = np.round(np.arange(0.10, 0.81, 0.025), 3)
 LIBRARIES = ("scikit-learn", "spacy-lookups-data", "skops", "numpy", "scipy")
 MIN_REAL_POSITIVES = 15  # per label, for calibration and thresholds to be fitted on these passages alone
 
@@ -106,54 +106,31 @@ def weights_of(items: list[LabelledPassage], written_weight: float) -> np.ndarra
     return np.where(is_real(items), 1.0, float(written_weight))
 
 
-def tune_thresholds(Y: np.ndarray, proba: np.ndarray) -> np.ndarray:
-    """Per label, the threshold that maximises F1 on out-of-fold probabilities."""
-    best = []
-    for j in range(Y.shape[1]):
-        scores = []
-        for t in THRESHOLD_GRID:
-            pred = proba[:, j] >= t
-            tp = int((pred & (Y[:, j] == 1)).sum())
-            scores.append(2 * tp / max(1, int(pred.sum() + Y[:, j].sum())))
-        best.append(float(THRESHOLD_GRID[int(np.argmax(scores))]))
-    return np.array(best)
+@dataclass(frozen=True)
+class Plan:
+    """Which passages calibrate each label, which ones the figures are on, and what they are."""
+    masks: np.ndarray  # (n, n_labels)
+    measured: np.ndarray  # (n,)
+    on: str
 
 
-def fit_platt(scores: np.ndarray, Y: np.ndarray) -> np.ndarray:
-    """(n_labels, 2): a, b of sigmoid(a * score + b) fitted to out-of-fold scores (Platt, 1999)."""
-    from sklearn.linear_model import LogisticRegression
-
-    out = []
-    for j in range(Y.shape[1]):
-        lr = LogisticRegression(C=1e4, max_iter=1000).fit(scores[:, [j]], Y[:, j])
-        out.append([float(lr.coef_[0, 0]), float(lr.intercept_[0])])
-    return np.array(out)
-
-
-def grouped_folds(groups: np.ndarray, folds: int, seed: int = 0) -> list[tuple[np.ndarray, np.ndarray]]:
-    from sklearn.model_selection import GroupKFold
-
-    n_groups = len(set(groups))
-    if n_groups < folds:
-        raise ValueError(f"{n_groups} documents cannot fill {folds} folds")
-    splitter = GroupKFold(folds, shuffle=True, random_state=seed)
-    return list(splitter.split(np.zeros(len(groups)), groups=groups))
-
-
-def cross_validate(model: PassageClassifier, normalised: list[str], Y: np.ndarray, groups: np.ndarray,
-                   weights: np.ndarray | None = None, folds: int = 5, seed: int = 0) -> np.ndarray:
-    """Out-of-fold raw scores for every passage; no document is split between folds."""
-    scores = np.zeros(Y.shape, dtype=float)
-    for train_idx, test_idx in grouped_folds(groups, folds, seed):
-        fold = PassageClassifier(**model.get_params()).fit_normalised(
-            [normalised[i] for i in train_idx], Y[train_idx], None if weights is None else weights[train_idx])
-        scores[test_idx] = fold.decision_function_normalised([normalised[i] for i in test_idx])
-    return scores
+def plan(items: list[LabelledPassage], Y: np.ndarray, labels: list[str]) -> Plan:
+    """The passages `representative` picks, with `label_masks` for calibration. Where those are
+    all passages (real text lacking positives of some label), the figures are still reported on
+    the real passages drawn at random: they are what users tag."""
+    mask, on = representative(items, Y)
+    masks = label_masks(items, Y, mask)
+    own = [lab for j, lab in enumerate(labels) if not (masks[:, j] == mask).all()]
+    if not own:
+        return Plan(masks, mask, on)
+    on = (f"real passages drawn at random (calibrated and thresholded there for {', '.join(own)}; "
+          "for the other labels, which they hold too few of, on all passages)")
+    return Plan(masks, masks[:, labels.index(own[0])], on)
 
 
 @dataclass(frozen=True)
 class CrossValidated:
-    """What one setting scores under grouped CV, on the passages that choose (see `representative`)."""
+    """What one setting scores under grouped CV, on the passages that choose (see `plan`)."""
     calibration: np.ndarray
     thresholds: np.ndarray
     report: Report
@@ -163,35 +140,16 @@ class CrossValidated:
     measured: np.ndarray  # which passages the figures are on
 
 
-def assess(scores: np.ndarray, Y: np.ndarray, measured: np.ndarray, on: str, labels: list[str],
-           masks: np.ndarray | None = None) -> CrossValidated:
-    """Calibrate and threshold out-of-fold scores per label on its `masks` passages (the
-    `measured` ones where not given), and report them on the `measured` passages."""
-    masks = np.tile(measured[:, None], (1, len(labels))) if masks is None else masks
-    calibration = np.vstack([fit_platt(scores[masks[:, j]][:, [j]], Y[masks[:, j]][:, [j]])
-                             for j in range(len(labels))])
-    thresholds = np.array([tune_thresholds(Y[masks[:, j]][:, [j]], platt(scores[masks[:, j]][:, [j]],
-                                                                         calibration[[j]]))[0]
-                           for j in range(len(labels))])
-    proba = platt(scores[measured], calibration)
-    rep = report(Y[measured], (proba >= thresholds).astype(int), labels)
-    brier = {lab: round(float(np.mean((proba[:, j] - Y[measured, j]) ** 2)), 4) for j, lab in enumerate(labels)}
-    return CrossValidated(calibration, thresholds, rep, on, brier, proba, measured)
-
-
-def cross_validated(items: list[LabelledPassage], scores: np.ndarray, Y: np.ndarray,
-                    labels: list[str]) -> CrossValidated:
-    """`assess` on the passages `representative` picks, with `label_masks` for calibration. Where
-    those are all passages (real text lacking positives of some label), the figures are still
-    reported on the real passages drawn at random: they are what users tag."""
-    mask, on = representative(items, Y)
-    masks = label_masks(items, Y, mask)
-    own = [lab for j, lab in enumerate(labels) if not (masks[:, j] == mask).all()]
-    if not own:
-        return assess(scores, Y, mask, on, labels)
-    on = (f"real passages drawn at random (calibrated and thresholded there for {', '.join(own)}; "
-          "for the other labels, which they hold too few of, on all passages)")
-    return assess(scores, Y, masks[:, labels.index(own[0])], on, labels, masks)
+def measure(scores: np.ndarray, Y: np.ndarray, planned: Plan, labels: list[str],
+            fitted: tuple[np.ndarray, np.ndarray] | None = None) -> CrossValidated:
+    """Out-of-fold scores reported on the planned passages, with the calibration and thresholds
+    `fitted` to them (fitted here, as the estimator does, where not given)."""
+    calibration, thresholds = fitted or fit_calibration(scores, Y, planned.masks)
+    proba = platt(scores[planned.measured], calibration)
+    rep = report(Y[planned.measured], (proba >= thresholds).astype(int), labels)
+    brier = {lab: round(float(np.mean((proba[:, j] - Y[planned.measured, j]) ** 2)), 4)
+             for j, lab in enumerate(labels)}
+    return CrossValidated(calibration, thresholds, rep, planned.on, brier, proba, planned.measured)
 
 
 def train(items: list[LabelledPassage], taxonomy: Taxonomy | None = None, folds: int = 5,
@@ -210,22 +168,22 @@ def train(items: list[LabelledPassage], taxonomy: Taxonomy | None = None, folds:
             raise ValueError(f"label {label!r} has {int(Y[:, j].sum())} positive passages; need at least {folds}")
     weights = weights_of(items, written_weight)
     groups, real = groups_of(items), is_real(items)
-    model = PassageClassifier(labels=tuple(labels), **params)
+    model = PassageClassifier(labels=tuple(labels), cv=folds, **params)
     model._validate()
     normalised = TextNormaliser(model.language).transform([it.text for it in items])
-    scores = cross_validate(model, normalised, Y, groups, weights, folds)
-    cv = cross_validated(items, scores, Y, labels)
+    planned = plan(items, Y, labels)
+    model.fit_normalised(normalised, Y, weights, groups=groups, calibrate_on=planned.masks)
+    scores = model.cv_scores_
+    cv = measure(scores, Y, planned, labels, (model.calibration_, model.thresholds_))
     errors = share_errors(items, platt(scores, cv.calibration), Y, cv.thresholds, cv.measured, labels, cv.on)
-    model.fit_normalised(normalised, Y, weights)
-    model.calibration_ = cv.calibration
-    model.thresholds_ = cv.thresholds
 
     dhash = data_hash(items)
     vers = versions()
-    model_params = {k: (list(v) if isinstance(v, tuple) else v) for k, v in model.get_params().items()}
+    model_params = {k: (list(v) if isinstance(v, tuple) else v) for k, v in model.get_params().items() if k != "cv"}
     ident = json.dumps([dhash, model_params, written_weight, vers, folds, NORMALISER_VERSION], sort_keys=True)
+    model.model_id_ = "ss-" + hashlib.sha256(ident.encode()).hexdigest()[:12]
     card = {
-        "model_id": "ss-" + hashlib.sha256(ident.encode()).hexdigest()[:12],
+        "model_id": model.model_id,
         "estimator": "PassageClassifier (masked lookup lemmas -> word TF-IDF + codebook concepts -> logistic "
                      "regression per label -> Platt calibration)",
         "normaliser": NORMALISER_VERSION,

@@ -28,6 +28,12 @@ from ..records import LABEL_RULE, PROSE_KINDS, TagSchema, is_label
 from .adjust import adjust, unit_frame
 
 GROUPINGS = ("country", "country-year", "document")
+
+
+def table_name(by: str) -> str:
+    """The comparison table's file, named for its rows: `country_comparison.csv`,
+    `country_year_comparison.csv`, `document_comparison.csv`."""
+    return f"{by.replace('-', '_')}_comparison.csv"
 Z95 = 1.959963984540054
 UNKNOWN = "(unknown country)"
 

@@ -16,9 +16,10 @@ from pathlib import Path
 
 from ..outputs import write_text
 
-#: Files `compare` and `run` write beside the report, linked from it where present.
-DOWNLOADS = ("country_comparison.csv", "comparison_long.csv", "evidence.csv", "changes.csv", "documents.csv",
-             "tags.csv", "tags.parquet", "passages.csv")
+#: Files `compare` and `run` write beside the report, linked from it where present (after the
+#: comparison table, named for the grouping: `aggregate.table_name`).
+DOWNLOADS = ("comparison_long.csv", "evidence.csv", "changes.csv", "documents.csv", "tags.csv", "tags.parquet",
+             "passages.csv")
 
 
 def _asset(name: str) -> str:
@@ -153,5 +154,7 @@ def render_html(data: dict, downloads: list[str]) -> str:
 
 def write_report(out: Path, data: dict) -> Path:
     data = {**data, "meta": {"created": _dt.datetime.now().replace(microsecond=0).isoformat(sep=" "), **data["meta"]}}
-    downloads = [name for name in DOWNLOADS if (out / name).is_file()]
+    from .aggregate import table_name
+
+    downloads = [name for name in (table_name(data["by"]), *DOWNLOADS) if (out / name).is_file()]
     return write_text(out / "report.html", render_html(data, downloads))

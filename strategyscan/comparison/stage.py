@@ -42,7 +42,7 @@ def compare(tags: pd.DataFrame | str | os.PathLike, out: str | os.PathLike | Non
     """
     from ..classification.taxonomy import load_taxonomy
     from . import CompareOptions, long_form
-    from .aggregate import aggregate, labels_of, latest_documents
+    from .aggregate import aggregate, labels_of, latest_documents, table_name
 
     options = CompareOptions(by=by, latest=latest, languages=tuple(languages) if languages is not None else None,
                              include_headings=include_headings, evidence=evidence)
@@ -65,7 +65,7 @@ def compare(tags: pd.DataFrame | str | os.PathLike, out: str | os.PathLike | Non
     report_path = None
     if out is not None:
         out_dir = ensure_writable_dir(out)
-        write_csv(out_dir / "country_comparison.csv", table)
+        write_csv(out_dir / table_name(by), table)
         write_csv(out_dir / "comparison_long.csv", long)
         write_csv(out_dir / "evidence.csv", ev)
         write_csv(out_dir / "changes.csv", agg.changes)
