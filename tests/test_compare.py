@@ -149,6 +149,18 @@ def test_compare_writes_tables_and_a_self_contained_report_with_its_data(frame, 
     assert len({d["doc_id"] for d in data["documents"] if d["group"] == "Aurelia"}) == 2
 
 
+def test_a_new_grouping_is_one_entry_in_the_registry(frame, tmp_path, monkeypatch):
+    from strategyscan.comparison import aggregate
+
+    monkeypatch.setitem(aggregate.GROUPINGS, "year", aggregate.Grouping(("year",), lambda r: f"in {r['year']}"))
+    out = pipeline.compare(frame, tmp_path, by="year", png=True, min_passages=1)
+    table = out.table.set_index("year")
+    assert sorted(table.index) == [2019, 2020, 2022] and table.loc[2022, "passages"] == 5
+    assert set(out.long["group"]) == {"in 2019", "in 2020", "in 2022"}
+    assert (tmp_path / "year_comparison.csv").is_file() and (tmp_path / "heatmap.png").is_file()
+    assert "in 2022" in out.report.read_text(encoding="utf-8")
+
+
 @pytest.mark.parametrize("by, name", [("country-year", "country_year_comparison.csv"),
                                       ("document", "document_comparison.csv")])
 def test_the_comparison_table_is_named_for_its_rows(frame, tmp_path, by, name):

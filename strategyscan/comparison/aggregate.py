@@ -16,7 +16,7 @@ were left out is in `excluded_*` columns, and `languages` names the languages th
 from __future__ import annotations
 
 import math
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
 import numpy as np
@@ -27,13 +27,39 @@ from ..classification.tag import passage_languages
 from ..records import LABEL_RULE, PROSE_KINDS, TagSchema, is_label
 from .adjust import adjust, unit_frame
 
-GROUPINGS = ("country", "country-year", "document")
+
+@dataclass(frozen=True)
+class Grouping:
+    """One way to group passages (`--by`): the columns that key a group, how a reader names one,
+    and whether its row gives the first and last year of its documents."""
+    keys: tuple[str, ...]
+    name: Callable[[pd.Series], str]
+    years: bool = True
+
+
+def _year(row: pd.Series) -> str:
+    return "" if pd.isna(row["year"]) else str(row["year"])
+
+
+GROUPINGS: dict[str, Grouping] = {
+    "country": Grouping(("country", "iso3"), lambda r: str(r["country"])),
+    "country-year": Grouping(("country", "iso3", "year"),
+                             lambda r: f"{r['country']} {_year(r) or '(year unknown)'}"),
+    "document": Grouping(("country", "iso3", "year", "doc_id", "file"),
+                         lambda r: f"{r['country']} {_year(r)} {r['file']}".replace("  ", " "), years=False),
+}
 
 
 def table_name(by: str) -> str:
     """The comparison table's file, named for its rows: `country_comparison.csv`,
     `country_year_comparison.csv`, `document_comparison.csv`."""
     return f"{by.replace('-', '_')}_comparison.csv"
+
+
+def group_name(row: pd.Series, by: str) -> str:
+    return GROUPINGS[by].name(row)
+
+
 Z95 = 1.959963984540054
 UNKNOWN = "(unknown country)"
 
@@ -120,11 +146,6 @@ def _filled(tags: pd.DataFrame) -> pd.DataFrame:
     return t
 
 
-def _group_keys(by: str) -> list[str]:
-    return {"country": ["country", "iso3"], "country-year": ["country", "iso3", "year"],
-            "document": ["country", "iso3", "year", "doc_id", "file"]}[by]
-
-
 def latest_documents(frames: Iterable[pd.DataFrame]) -> set[str]:
     """Each country's most recent document (ties: the longer one), from a pass over the table."""
     parts = [_filled(f).groupby(["country", "doc_id"], dropna=False, observed=True)
@@ -164,7 +185,7 @@ class Aggregator:
         self.units: list[pd.DataFrame] = []
         self.changes = pd.DataFrame()
         self.unit_table = pd.DataFrame()  # per group, document and model: counts (after `table`)
-        self.keys = _group_keys(options.by)
+        self.keys = list(GROUPINGS[options.by].keys)
         self.parts: list[pd.DataFrame] = []
         self.docs: dict[tuple, set[str]] = {}
         self.languages: dict[tuple, set[str]] = {}
@@ -218,7 +239,7 @@ class Aggregator:
         keys = list(g[self.keys].itertuples(index=False, name=None))
         g.insert(len(self.keys), "documents", [len(self.docs[k]) for k in keys])
         g.insert(len(self.keys) + 1, "languages", [",".join(sorted(self.languages.get(k, ()))) for k in keys])
-        if self.options.by == "document":
+        if not GROUPINGS[self.options.by].years:
             g = g.drop(columns=["year_min", "year_max"])
         total_n = int(g["passages"].sum())
         for lab in self.labels:
@@ -287,7 +308,7 @@ def compare_table(tags: pd.DataFrame, options: CompareOptions = CompareOptions()
 
 def long_form(table: pd.DataFrame, labels: list[str], by: str) -> pd.DataFrame:
     """(group columns, category, metric, value): ready for plotting tools and spreadsheets."""
-    keys = [c for c in ("country", "iso3", "year", "doc_id", "file") if c in table.columns]
+    keys = [c for c in GROUPINGS[by].keys if c in table.columns]
     rows = []
     metrics = [m for m in ("passages", "share", "share_lo", "share_hi", "per_10k_words", "emphasis", "share_adj",
                            "share_adj_lo", "share_adj_hi", "emphasis_adj", "rank", "rank_lo", "rank_hi")
@@ -300,14 +321,3 @@ def long_form(table: pd.DataFrame, labels: list[str], by: str) -> pd.DataFrame:
                 col = f"{lab}_{metric}"
                 rows.append({**base, "category": lab, "metric": metric, "value": row[col]})
     return pd.DataFrame(rows, columns=["group", *keys, "category", "metric", "value"])
-
-
-def group_name(row: pd.Series, by: str) -> str:
-    if by == "country":
-        return str(row["country"])
-    if by == "country-year":
-        year = row["year"]
-        return f"{row['country']} {year if pd.notna(year) else '(year unknown)'}"
-    return f"{row['country']} {row['year'] if pd.notna(row['year']) else ''} {row['file']}".replace("  ", " ")
-
-

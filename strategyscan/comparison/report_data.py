@@ -35,7 +35,7 @@ def group_rows(table: pd.DataFrame, labels: list[str], by: str) -> list[dict]:
                  "emphasis", "emphasis_adj", "rank", "rank_lo", "rank_hi", "p_above_next", "per_10k_words"]
     rows = []
     for _, r in table.iterrows():
-        row = {"group": group_name(r, by), "country": _clean(r["country"]), "iso3": _clean(r.get("iso3", "")),
+        row = {"group": group_name(r, by), "country": _clean(r.get("country", "")), "iso3": _clean(r.get("iso3", "")),
                "year": _clean(r.get("year")), "documents": _clean(r["documents"]), "passages": _clean(r["passages"]),
                "words": _clean(r["words"]), "languages": _clean(r.get("languages", "")),
                "excluded_language": _clean(r.get("excluded_language", 0)),
