@@ -67,7 +67,7 @@ select: install
 samples: install
 	$(PY) corpora/sample_sources/make_samples.py
 
-bench: bench-ingest bench-hostile bench-wild bench-ocr bench-tag bench-shares bench-report bench-run
+bench: bench-ingest bench-hostile bench-wild bench-ocr bench-tag bench-shares bench-report bench-run bench-scale
 
 ## what hostile text files cost: a 200 MB text and 6 million characters without a blank line
 bench-hostile: install
@@ -95,6 +95,10 @@ bench-report: install
 
 bench-run: install
 	$(PY) bench/run.py
+
+## 10,000 documents through the whole run (about 40 minutes here), and Dask against local processes
+bench-scale: install
+	$(PY) bench/scale.py
 
 learning-curve: install
 	$(PY) bench/learning_curve.py

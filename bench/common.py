@@ -57,13 +57,19 @@ def pdftotext_time(pdfs: list[Path], out: Path) -> float | None:
     return time.perf_counter() - start
 
 
-def copies(pdfs: list[Path], folder: Path, n: int) -> list[Path]:
-    """`n` copies of the set under new names: a corpus large enough that start-up stops weighing."""
+def copies(files: list[Path], folder: Path, n: int) -> list[Path]:
+    """`n` copies of the set under new names: a corpus large enough that start-up stops weighing.
+
+    Each copy ends in a line of its own (a PDF comment after the end of the file; a blank line
+    more for a text), so its content hash differs: ingest counts files with the same content
+    once, and identical copies would measure the duplicate check instead of the reading.
+    """
     folder.mkdir(parents=True, exist_ok=True)
     for i in range(n):
-        for pdf in pdfs:
-            shutil.copy(pdf, folder / f"copy{i}_{pdf.name}")
-    return sorted(folder.glob("*.pdf"))
+        for f in files:
+            tail = b"\n" * (i + 1) if f.suffix.lower() == ".txt" else f"\n% copy {i}\n".encode()
+            (folder / f"{f.stem}_copy{i}{f.suffix}").write_bytes(f.read_bytes() + tail)
+    return sorted(p for p in folder.iterdir() if p.is_file())
 
 
 def pages(pdfs: list[Path]) -> int:

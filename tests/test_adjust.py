@@ -84,6 +84,19 @@ def test_outputs_are_seeded_and_a_model_without_an_error_record_gives_raw_shares
     assert raw_only["norms_share_adj"].isna().all() and raw_only["norms_share"].notna().all()
 
 
+def test_a_documents_interval_does_not_depend_on_the_other_documents_of_the_table():
+    # Aurelia's one document draws its replicates from a stream of its own: adding other
+    # countries' documents (sorted before and after it) leaves its interval as it was
+    alone = pd.DataFrame(passages("a", "Aurelia", 2020, 80, 0.3))
+    crowded = pd.DataFrame(passages("0", "Albion", 2020, 60, 0.2) + passages("a", "Aurelia", 2020, 80, 0.3)
+                           + passages("z", "Zembla", 2021, 90, 0.5))
+    cols = [f"{lab}_share_adj{end}" for lab in LABELS for end in ("", "_lo", "_hi")]
+    a = compare_table(alone, CompareOptions(), {"m1": record()}).set_index("country").loc["Aurelia", cols]
+    b = compare_table(crowded, CompareOptions(), {"m1": record()}).set_index("country").loc["Aurelia", cols]
+    pd.testing.assert_series_equal(a, b)
+    assert a["norms_share_adj_lo"] < a["norms_share_adj"] < a["norms_share_adj_hi"]
+
+
 def test_ranks_come_from_adjusted_shares_with_their_range_and_the_odds_of_the_order():
     rows = (passages("a", "Aurelia", 2020, 300, 0.5) + passages("b", "Borduria", 2020, 300, 0.2)
             + passages("c", "Corduba", 2020, 300, 0.21))

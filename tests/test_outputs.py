@@ -50,3 +50,20 @@ def test_disk_full_is_a_clear_error(tmp_path, monkeypatch):
     with pytest.raises(outputs.OutputError, match="the disk is full"):
         outputs.write_text(tmp_path / "x.txt", "data")
     assert not any(p.name.endswith(".tmp") for p in tmp_path.iterdir())
+
+
+# -- batched tables: in order, both files alike, in place only when closed -----------------------------
+
+def test_a_table_sink_writes_batches_in_order_and_both_files_agree(tmp_path):
+    from strategyscan.tables import TableSink
+
+    sink = TableSink(tmp_path / "t.csv", tmp_path / "t.parquet")
+    batches = [pd.DataFrame({"i": range(k * 100, (k + 1) * 100), "s": [f"row {k}"] * 100}) for k in range(12)]
+    for batch in batches:
+        sink.add(batch)
+    assert not (tmp_path / "t.csv").exists()  # nothing in place before close
+    sink.close(ok=True)
+    expected = pd.concat(batches, ignore_index=True)
+    pd.testing.assert_frame_equal(pd.read_csv(tmp_path / "t.csv"), expected)
+    pd.testing.assert_frame_equal(pd.read_parquet(tmp_path / "t.parquet"), expected)
+

@@ -11,11 +11,13 @@ replicates (vectorised) a group's share is recomputed from
   whose estimate was nearest: the model's error on a whole document is systematic, and sampling
   alone would not cover it (only where the model's record holds `MIN_DOCUMENTS` documents;
   otherwise the note says the interval covers sampling and error rates only).
-The interval is the 2.5-97.5 percentile range of the replicates.
+The interval is the 2.5-97.5 percentile range of the replicates. Each model's rates and each
+document's draws come from a stream of their own (`_stream`), drawn when a group needs them.
 """
 
 from __future__ import annotations
 
+import hashlib
 from dataclasses import dataclass
 
 import numpy as np
@@ -78,51 +80,65 @@ def _residuals(errors: ShareErrors, point: np.ndarray, rng: np.random.Generator,
     return out
 
 
+def _stream(seed: int, *key: int | str) -> np.random.Generator:
+    """A random stream of its own for each model and each document: a unit's replicates are
+    drawn when a group needs them (memory does not grow with documents x replicates), and are
+    the same whichever other documents the table holds."""
+    ints = [k if isinstance(k, int) else int.from_bytes(hashlib.blake2b(k.encode(), digest_size=8).digest(), "big")
+            for k in key]
+    return np.random.default_rng(np.random.SeedSequence(seed, spawn_key=tuple(ints)))
+
+
 class _Units:
-    """Per-unit point estimates and replicate components, computed once for groups and changes."""
+    """Per-unit point estimates, and each unit's replicates drawn on demand from its own stream."""
 
     def __init__(self, units: pd.DataFrame, labels: list[str], errors: dict[str, ShareErrors],
                  replicates: int, seed: int) -> None:
-        rng = np.random.default_rng(seed)
         self.units, self.labels = units.reset_index(drop=True), labels
+        self.errors, self.replicates, self.seed = errors, replicates, seed
         n = self.units["n"].to_numpy(dtype=float)
         k = self.units[[f"k_{lab}" for lab in labels]].to_numpy(dtype=float)
         s = self.units[[f"s_{lab}" for lab in labels]].to_numpy(dtype=float)
         q = self.units[[f"q_{lab}" for lab in labels]].to_numpy(dtype=float)
         safe = np.maximum(n, 1)[:, None]
-        cc, pcc = k / safe, s / safe
-        sd = np.sqrt(np.maximum(q / safe - pcc**2, 0))
-        models = self.units["model_id"].astype(str).to_numpy()
-        self.known = np.array([m in errors for m in models])
+        self.cc, self.pcc = k / safe, s / safe
+        self.sd = np.sqrt(np.maximum(q / safe - self.pcc**2, 0))
+        self.models = self.units["model_id"].astype(str).to_numpy()
+        self.docs = self.units["doc_id"].astype(str).to_numpy() if "doc_id" in self.units else np.full(len(n), "")
+        self.known = np.array([m in errors for m in self.models])
         self.n = n
-        self.point = np.full(cc.shape, np.nan)
-        # replicate shares of each unit alone: its passages resampled
-        self.alone = np.full((replicates, *cc.shape), np.nan)
-        # replicate shares of each unit at its observed counts (documents are resampled instead)
-        self.fixed = np.full((replicates, *cc.shape), np.nan)
-        for model in sorted(set(models[self.known])):
-            rec, rows = errors[model], np.flatnonzero(models == model)
-            rates = _draw_rates(rec, rng, replicates)
-            self.point[rows] = estimate(rec.estimator, cc[rows], pcc[rows], rec.rate_arrays())
-            for i in rows:
-                cc_star = rng.binomial(int(n[i]), cc[i], (replicates, len(labels))) / max(n[i], 1)
-                pcc_star = np.clip(pcc[i] + rng.standard_normal((replicates, len(labels))) * sd[i]
-                                   / np.sqrt(max(n[i], 1)), 0, 1)
-                resid = _residuals(rec, self.point[i], rng, replicates)
-                self.alone[:, i] = np.clip(estimate(rec.estimator, cc_star, pcc_star, rates) + resid, 0, 1)
-                self.fixed[:, i] = np.clip(estimate(rec.estimator, cc[i], pcc[i], rates) + resid, 0, 1)
-        self.rng = rng
+        self.point = np.full(self.cc.shape, np.nan)
+        self.rates = {}
+        for model in sorted(set(self.models[self.known])):
+            rec, rows = errors[model], np.flatnonzero(self.models == model)
+            self.rates[model] = _draw_rates(rec, _stream(seed, 0, model), replicates)
+            self.point[rows] = estimate(rec.estimator, self.cc[rows], self.pcc[rows], rec.rate_arrays())
+        self.rng = _stream(seed, 2)  # which documents a group's replicates resample
+
+    def _draws(self, i: int) -> tuple[np.ndarray, np.ndarray]:
+        """(R, n_labels) twice: unit `i`'s share with its passages resampled, and at its observed
+        counts; both with the model's drawn error rates and one residual per replicate."""
+        rec, rates, rng = self.errors[self.models[i]], self.rates[self.models[i]], _stream(
+            self.seed, 1, f"{self.docs[i]}|{self.models[i]}")
+        n, size = max(self.n[i], 1), (self.replicates, len(self.labels))
+        cc_star = rng.binomial(int(self.n[i]), self.cc[i], size) / n
+        pcc_star = np.clip(self.pcc[i] + rng.standard_normal(size) * self.sd[i] / np.sqrt(n), 0, 1)
+        resid = _residuals(rec, self.point[i], rng, self.replicates)
+        return (np.clip(estimate(rec.estimator, cc_star, pcc_star, rates) + resid, 0, 1),
+                np.clip(estimate(rec.estimator, self.cc[i], self.pcc[i], rates) + resid, 0, 1))
 
     def group(self, rows: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         """(point (n_labels,), replicates (R, n_labels)) of the share of the units `rows`."""
         weights = self.n[rows]
         point = (self.point[rows] * weights[:, None]).sum(0) / max(weights.sum(), 1)
         if len(rows) == 1:
-            return point, self.alone[:, rows[0]]
-        picks = self.rng.multinomial(len(rows), np.full(len(rows), 1 / len(rows)), self.alone.shape[0])
+            return point, self._draws(rows[0])[0]
+        picks = self.rng.multinomial(len(rows), np.full(len(rows), 1 / len(rows)), self.replicates)
         w = picks * weights  # (R, units)
-        reps = np.einsum("ru,rul->rl", w, self.fixed[:, rows]) / np.maximum(w.sum(1), 1)[:, None]
-        return point, reps
+        reps = np.zeros((self.replicates, len(self.labels)))
+        for u, i in enumerate(rows):  # one unit's replicates at a time: memory stays (R, n_labels)
+            reps += w[:, u, None] * self._draws(i)[1]
+        return point, reps / np.maximum(w.sum(1), 1)[:, None]
 
 
 def adjust(table: pd.DataFrame, units: pd.DataFrame, keys: list[str], labels: list[str],
