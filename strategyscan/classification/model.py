@@ -236,7 +236,7 @@ class _Fold(ClassifierMixin, BaseEstimator):
     def decision_function(self, normalised) -> np.ndarray:
         return self.model_.decision_function_normalised(list(normalised))
 
-    def predict(self, normalised) -> np.ndarray:
+    def predict(self, normalised) -> np.ndarray:  # cross_val_predict accepts only estimators that predict
         return self.model_.decide(self.model_.calibrate(self.decision_function(normalised)))
 
 

@@ -179,6 +179,7 @@ def train(items: list[LabelledPassage], taxonomy: Taxonomy | None = None, folds:
 
     dhash = data_hash(items)
     vers = versions()
+    # `cv` is `folds`, already in the id: without it, a model retrained on the same data keeps its id
     model_params = {k: (list(v) if isinstance(v, tuple) else v) for k, v in model.get_params().items() if k != "cv"}
     ident = json.dumps([dhash, model_params, written_weight, vers, folds, NORMALISER_VERSION], sort_keys=True)
     model.model_id_ = "ss-" + hashlib.sha256(ident.encode()).hexdigest()[:12]
