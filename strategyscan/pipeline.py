@@ -52,6 +52,19 @@ def tag(inputs: list[str | os.PathLike] | str | os.PathLike | pd.DataFrame, out:
                          scheduler=scheduler, progress=progress, named=", ".join(map(str, inputs)))
 
 
+def _let_go_of_models() -> None:
+    """Free what tagging loaded in this process (a small last chunk is scored here) before
+    compare: one process carries every stage of a run, so its peak is theirs added up."""
+    import gc
+
+    from .classification.tag import cached_model
+    from .tables import release_arrow_memory
+
+    cached_model.cache_clear()
+    gc.collect()
+    release_arrow_memory()
+
+
 @dataclass
 class RunOutput:
     ingest: IngestOutput
@@ -76,6 +89,7 @@ def run(sources: list[str | os.PathLike], out: str | os.PathLike, *, model: str 
                       progress=progress, **ingest_options)
     tagged = tag(ingested.passages_parquet, out_dir, model=model, workers=workers, executor=executor,
                  scheduler=scheduler, progress=progress)
+    _let_go_of_models()
     compared = compare(tagged.tags_parquet, out_dir, by=by, latest=latest, evidence=evidence, languages=languages,
                        model=model, min_passages=min_passages, png=png, documents=ingested.documents)
     if progress:

@@ -32,10 +32,14 @@ def cached_set(folder: str) -> ModelSet:
     return load_model_set(folder)
 
 
-def _tag_texts(item: tuple[str, list[str]]) -> np.ndarray:
+def _tag_texts(item: tuple[str, list[str]]) -> tuple[np.ndarray, np.ndarray, str]:
+    """(probabilities, decisions, model id) of one chunk, all where the chunk is scored: the
+    process that hands chunks to workers loads no model (five languages' models and lemma
+    tables were the largest part of its memory)."""
     folder, texts = item
-    model, _ = cached_model(folder)
-    return model.predict_proba(texts)
+    model, card = cached_model(folder)
+    proba = model.predict_proba(texts)
+    return proba, model.decide(proba), card["model_id"]
 
 
 def passage_languages(frame: pd.DataFrame, default: str = "en") -> pd.Series:
@@ -68,7 +72,7 @@ def tag_frame(frame: pd.DataFrame, model_dir: str | Path | None = None, pool=Non
         for i in range(0, len(where), CHUNK):
             rows.append(where[i : i + CHUNK])
             chunks.append((str(folder.resolve()), texts[where[i : i + CHUNK]].tolist()))
-    parts: list[np.ndarray] = []
+    parts: list[tuple[np.ndarray, np.ndarray, str]] = []
     if pool is None or len(chunks) <= 1:
         parts = [_tag_texts(chunk) for chunk in chunks]
     else:
@@ -79,11 +83,8 @@ def tag_frame(frame: pd.DataFrame, model_dir: str | Path | None = None, pool=Non
     proba = np.full((len(frame), len(labels)), np.nan)
     decided = np.zeros((len(frame), len(labels)), dtype=int)
     model_id = np.full(len(frame), "", dtype=object)
-    for where, (folder, _), part in zip(rows, chunks, parts):
-        model, card = cached_model(folder)
-        proba[where] = part
-        decided[where] = model.decide(part)
-        model_id[where] = card["model_id"]
+    for where, (chunk_proba, chunk_decided, chunk_model) in zip(rows, parts):
+        proba[where], decided[where], model_id[where] = chunk_proba, chunk_decided, chunk_model
     out = frame.copy()
     schema = TagSchema(tuple(labels))
     for j, col in enumerate(schema.probabilities):
