@@ -69,6 +69,17 @@ def test_tags_are_identical_whatever_the_number_of_workers(tmp_path, monkeypatch
     assert (tmp_path / "one" / "tags.csv").read_bytes() == (tmp_path / "two" / "tags.csv").read_bytes()
 
 
+def test_with_workers_the_main_process_loads_no_model(tmp_path, monkeypatch):
+    from strategyscan.classification import tag as tagging
+
+    monkeypatch.setattr(tagging, "CHUNK", 25)
+    passages = ss.ingest([SAMPLES], tmp_path / "in").passages
+    tagging.cached_model.cache_clear()
+    tagged = ss.tag(passages, workers=2).tags
+    assert tagging.cached_model.cache_info().currsize == 0  # scored and decided in the workers
+    assert tagged["labels"].str.len().gt(0).any() and (tagged["model_id"] != "").all()
+
+
 def test_retagging_reuses_tags_of_unchanged_passages(tmp_path):
     first = ss.run([SAMPLES], tmp_path, workers=1)
     second = ss.run([SAMPLES], tmp_path, workers=1)
