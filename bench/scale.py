@@ -28,7 +28,7 @@ def texts_run(src: Path, manifest: Path, out: Path) -> tuple[float, int, int]:
     shutil.rmtree(out, ignore_errors=True)
     wall, rss = timed([*CLI, "run", str(src), "--manifest", str(manifest), "--out", str(out), "--workers", "2",
                        "--no-cache", "-q"])
-    docs = pd.read_csv(out / "documents.csv", usecols=["status", "passages"])
+    docs = pd.read_csv(out / "documents.csv", usecols=["passages"])
     return wall, rss, int((docs["passages"] > 0).sum())
 
 
