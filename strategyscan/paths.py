@@ -19,6 +19,14 @@ SAMPLES = CORPORA / "samples"
 DEFAULT_MODEL = (_SOURCE / "models" if IN_SOURCE_TREE else _PACKAGE / "shipped" / "models") / "default"
 
 
+def user_cache_dir() -> Path:
+    """Where derived copies of installed data are kept between runs: STRATEGYSCAN_CACHE_DIR, or
+    `strategyscan` under XDG_CACHE_HOME (default ~/.cache)."""
+    if os.environ.get("STRATEGYSCAN_CACHE_DIR"):
+        return Path(os.environ["STRATEGYSCAN_CACHE_DIR"])
+    return Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "strategyscan"
+
+
 def shared_dir() -> Path:
     """`../shared` beside the repository, or STRATEGYSCAN_SHARED."""
     return Path(os.environ.get("STRATEGYSCAN_SHARED", _SOURCE.parent / "shared"))

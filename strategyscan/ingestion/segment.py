@@ -2,21 +2,21 @@
 
 from __future__ import annotations
 
-import functools
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 
 from .clean import Paragraph
+from .sentences import SENTENCES_VERSION, sentences
 
-SEGMENT_VERSION = "segment.v2"
+SEGMENT_VERSION = f"segment.v3+{SENTENCES_VERSION}"
 MAX_SENTENCES = 3
 MAX_WORDS = 120
 MIN_WORDS = 6
-#: spaCy refuses texts longer than its max_length; a paragraph longer than this (a text file
-#: without blank lines) is sentence-split in pieces cut at a sentence end
+#: a paragraph longer than this (a text file without blank lines) is sentence-split in pieces cut
+#: at a sentence end (spaCy, whose sentence starts `sentences` follows, refused longer texts)
 PIECE_CHARS = 500_000
-BATCH_CHARS = 200_000  # what spaCy splits between two looks at the clock
+BATCH_CHARS = 200_000  # what is sentence-split between two looks at the clock
 
 _SENTENCE_END = re.compile(r"[.!?][\"'\u201d\u2019)]*\s+\S")
 
@@ -26,17 +26,6 @@ class Window:
     page: int
     kind: str
     text: str
-
-
-@functools.lru_cache(maxsize=1)
-def sentencizer():
-    """Blank English pipeline with a rule-based sentencizer: no model download."""
-    import spacy
-
-    nlp = spacy.blank("en")
-    nlp.add_pipe("sentencizer")
-    nlp.max_length = 2 * PIECE_CHARS
-    return nlp
 
 
 def _pieces(text: str, size: int = PIECE_CHARS) -> Iterator[str]:
@@ -89,9 +78,8 @@ def _windows(sentences: list[str]) -> list[str]:
 
 
 def _split(paragraphs: list[Paragraph], ids: list[int]) -> dict[int, list[str]]:
-    """The windows of the paragraphs `ids`, sentence-split with spaCy in one batch."""
-    docs = sentencizer().pipe((paragraphs[i].text for i in ids), batch_size=256)
-    return {i: _windows([s.text.strip() for s in doc.sents if s.text.strip()]) for i, doc in zip(ids, docs)}
+    """The windows of the paragraphs `ids`, sentence-split."""
+    return {i: _windows(sentences(paragraphs[i].text)) for i in ids}
 
 
 def _in_pieces(paragraphs: list[Paragraph]) -> list[Paragraph]:
@@ -128,5 +116,5 @@ def iter_windows(paragraphs: list[Paragraph], batch_chars: int = BATCH_CHARS) ->
 
 
 def windows(paragraphs: list[Paragraph]) -> list[Window]:
-    """Split long paragraphs with spaCy; short ones pass through whole."""
+    """Split long paragraphs into sentence windows; short ones pass through whole."""
     return list(iter_windows(paragraphs))
