@@ -50,11 +50,16 @@ class Paragraph:
     text: str
 
 
+_SPACES = re.compile(r"[ \t\u00a0\u2000-\u200b]+")
+
+
 def normalise_line(text: str) -> str:
     """NFKC folds ligatures and compatibility forms; soft hyphens are kept for the joiner; a
     private-use glyph opening a line is a bullet, anywhere else it is dropped."""
+    if text.isascii() and "\x02" not in text:  # most lines: NFKC and the private-use area leave them be
+        return _SPACES.sub(" ", text).strip() if ("  " in text or "\t" in text) else text.strip()
     text = unicodedata.normalize("NFKC", text.replace("\ufffe", "\u00ad").replace("\x02", "\u00ad"))
-    text = re.sub(r"[ \t\u00a0\u2000-\u200b]+", " ", text).strip()
+    text = _SPACES.sub(" ", text).strip()
     if _PRIVATE_USE.search(text):
         text = _PRIVATE_USE.sub(" ", _PRIVATE_USE.sub("\u2022 ", text, count=1) if _PRIVATE_USE.match(text) else text)
         text = re.sub(r" {2,}", " ", text).strip()
@@ -160,7 +165,8 @@ def find_boilerplate(pages: list[Page]) -> set[int]:
         upright = sum(not ln.rotated for ln in page.lines)
         for ln in page.lines:
             # margin text, and the same text where a cover sets it upright
-            margin = sideways[_shape(ln.text)] > 1 or (ln.rotated and upright >= len(page.lines) / 2)
+            margin = bool(sideways) and (sideways[_shape(ln.text)] > 1
+                                         or (ln.rotated and upright >= len(page.lines) / 2))
             if margin or _BLANK_PAGE_RE.match(ln.text):
                 drop.add(id(ln))
     return drop
@@ -225,6 +231,16 @@ def find_footnotes(page: Page, size: float, furniture: set[int] = frozenset()) -
     return {id(ln) for ln in block[: max(marked) + 1]}
 
 
+_TWO_DOTS = re.compile(r"\.\s?\.")
+
+
+def _dot_leader(text: str) -> bool:
+    """`_DOT_LEADER_RE.search`, asked only of lines that could match (two dots in a row, spaced or
+    not, two ellipses or four underscores): most lines have none, and the full search is slow."""
+    could = "\u2026\u2026" in text or "____" in text or _TWO_DOTS.search(text) is not None
+    return could and _DOT_LEADER_RE.search(text) is not None
+
+
 def find_toc(lines: list[Line]) -> set[int]:
     """Table-of-contents lines: dot leaders anywhere; lines ending in a page label after a
     'Contents' (or 'List of figures') heading; and, near the start, a block of such lines
@@ -237,7 +253,7 @@ def find_toc(lines: list[Line]) -> set[int]:
             in_toc = True
             drop.add(id(ln))
             continue
-        if _DOT_LEADER_RE.search(text):
+        if _dot_leader(text):
             drop.add(id(ln))
             in_toc = True
             continue
@@ -432,11 +448,10 @@ def _join(left: str, right: str, vocabulary: set[str]) -> str:
 
 def _vocabulary(lines: list[Line]) -> set[str]:
     """Words the document spells in full somewhere: the evidence for undoing a line-end split."""
-    vocab: set[str] = set()
+    inner: set[str] = set()  # a line's first and last words may be halves of a split word
     for ln in lines:
-        words = ln.text.lower().split()
-        vocab.update(w.strip(".,;:()[]\"'\u201c\u201d\u2019") for w in words[1:-1])
-    return vocab
+        inner.update(ln.text.lower().split()[1:-1])
+    return {w.strip(".,;:()[]\"'\u201c\u201d\u2019") for w in inner}
 
 
 def _kind(text: str, n_lines: int, size: float, body: float) -> str:

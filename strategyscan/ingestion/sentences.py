@@ -305,28 +305,46 @@ def _events(word: str) -> tuple[Event, ...]:
     return tuple(out)
 
 
-_PIECES = re.compile(r"\S+|\s+")
+_SPACE = re.compile(r"\s+")
+_WORD = re.compile(r"\S+")
+_FINAL_MARK = re.compile("[" + "".join(map(re.escape, sorted(FINAL))) + "]")
 
 
 def starts(text: str) -> list[int]:
-    """The character offsets at which sentences start (the first is 0)."""
+    """The character offsets at which sentences start (the first is 0). Only words holding a
+    final mark, and what follows one, are looked at: other words cannot move a start."""
     found = [0]
     seen_final = False
-    for match in _PIECES.finditer(text):
-        piece, at = match.group(), match.start()
-        if piece[0].isspace():
-            # one space belongs to the word before it; any other whitespace is a token, not punctuation
-            if seen_final and piece != " ":
-                found.append(at + 1 if piece[0] == " " else at)
-                seen_final = False
-            continue
-        for event in _events(piece):
+    i = 0
+    while True:
+        if not seen_final:
+            mark = _FINAL_MARK.search(text, i)
+            if mark is None:
+                return found
+            i = mark.start()  # back to the start of the word that holds it
+            while i and not text[i - 1].isspace():
+                i -= 1
+            match = _WORD.match(text, i)
+        else:
+            space = _SPACE.match(text, i)
+            if space:
+                # one space belongs to the word before it; any other whitespace is a token, not punctuation
+                run = space.group()
+                if run != " ":
+                    found.append(i + 1 if run[0] == " " else i)
+                    seen_final = False
+                i = space.end()
+                continue
+            match = _WORD.match(text, i)
+        if match is None:
+            return found
+        at, i = match.start(), match.end()
+        for event in _events(match.group()):
             if event is True:
                 seen_final = True
             elif seen_final:
                 found.append(at + event)
                 seen_final = False
-    return found
 
 
 def sentences(text: str) -> list[str]:
