@@ -201,9 +201,10 @@ class Aggregator:
         counted = counted_mask(t, self.options)
         t = t.assign(_counted=counted, _heading=~t["kind"].isin(PROSE_KINDS),
                      _uncounted_language=~language_mask(t, self.options), _words=t["words"].where(counted, 0))
-        decided = t["labels"].map(TagSchema.decode)
+        bar = TagSchema.SEPARATOR
+        cells = bar + t["labels"].astype(str) + bar  # "|a|b|" holds label a as "|a|"
         for lab in self.labels:
-            t[f"_has_{lab}"] = decided.apply(lambda ls, lab=lab: lab in ls) & counted
+            t[f"_has_{lab}"] = cells.str.contains(f"{bar}{lab}{bar}", regex=False) & counted
         agg = {"passages": ("_counted", "sum"), "words": ("_words", "sum"),
                "excluded_headings": ("_heading", "sum"), "excluded_language": ("_uncounted_language", "sum"),
                "year_min": ("year", "min"), "year_max": ("year", "max")}
