@@ -9,6 +9,8 @@ from __future__ import annotations
 import contextlib
 import csv
 import os
+import queue
+import threading
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -28,7 +30,12 @@ def release_arrow_memory() -> None:
 
 
 class TableSink:
-    """Append batches to `name.csv` and `name.parquet`; `close(ok=True)` moves both into place."""
+    """Append batches to `name.csv` and `name.parquet`; `close(ok=True)` moves both into place.
+
+    A thread of its own writes them, at most one batch behind: the caller goes on with the next
+    batch (its workers score while the last is written, instead of waiting for the disk), and
+    memory holds two batches at most. A failed write is raised by the next `add` or by `close`.
+    """
 
     def __init__(self, csv_path: Path, parquet_path: Path, schema=None) -> None:
         self._contexts = [atomic_path(csv_path), atomic_path(parquet_path)]
@@ -37,8 +44,26 @@ class TableSink:
         self._header = False
         self._schema = schema
         self._pq = None
+        self._error: BaseException | None = None
+        self._queue: queue.Queue[pd.DataFrame | None] = queue.Queue(maxsize=1)
+        self._writer = threading.Thread(target=self._drain, name="table-sink", daemon=True)
+        self._writer.start()
 
     def add(self, frame: pd.DataFrame) -> None:
+        """Queue `frame` for writing; the caller must not change it afterwards."""
+        if self._error is not None:
+            raise self._error
+        self._queue.put(frame)
+
+    def _drain(self) -> None:
+        while (frame := self._queue.get()) is not None:
+            if self._error is None:
+                try:
+                    self._write(frame)
+                except BaseException as exc:  # handed to the caller's thread
+                    self._error = exc
+
+    def _write(self, frame: pd.DataFrame) -> None:
         import pyarrow as pa
         import pyarrow.parquet as pq
 
@@ -58,7 +83,11 @@ class TableSink:
         frame.to_csv(self._fh, header=False, index=False)
 
     def close(self, ok: bool) -> None:
-        if not self._header and self._schema is not None:
+        self._queue.put(None)
+        self._writer.join()
+        error, asked = self._error, ok
+        ok = ok and error is None
+        if ok and not self._header and self._schema is not None:
             csv.writer(self._fh).writerow(self._schema.names)
         self._fh.close()
         if self._pq is None and ok:  # no rows: still a valid, empty Parquet file
@@ -71,6 +100,8 @@ class TableSink:
         failure = None if ok else RuntimeError("aborted")
         for ctx in self._contexts:
             ctx.__exit__(type(failure) if failure else None, failure, None)
+        if error is not None and asked:  # else the caller is already raising its own error
+            raise error
 
 
 @contextlib.contextmanager

@@ -67,3 +67,25 @@ def test_a_table_sink_writes_batches_in_order_and_both_files_agree(tmp_path):
     pd.testing.assert_frame_equal(pd.read_csv(tmp_path / "t.csv"), expected)
     pd.testing.assert_frame_equal(pd.read_parquet(tmp_path / "t.parquet"), expected)
 
+
+
+def test_a_batch_the_writer_cannot_write_fails_the_table_and_leaves_nothing(tmp_path):
+    """Batches are written by the sink's own thread: its failure must reach the caller, and no
+    half-written table may be put in place."""
+    import pyarrow as pa
+
+    from strategyscan.tables import TableSink
+
+    sink = TableSink(tmp_path / "t.csv", tmp_path / "t.parquet", pa.schema([("i", pa.int64())]))
+    sink.add(pd.DataFrame({"i": [1, 2]}))
+    sink.add(pd.DataFrame({"i": ["not a number"]}))  # the schema refuses it, in the writer's thread
+    refused = (pa.ArrowInvalid, pa.ArrowTypeError)
+    try:  # the next add raises it, or at the latest close
+        for _ in range(3):
+            sink.add(pd.DataFrame({"i": [3]}))
+    except refused:
+        sink.close(ok=False)  # what `finishing` does when a stage fails
+    else:
+        with pytest.raises(refused):
+            sink.close(ok=True)
+    assert sorted(p.name for p in tmp_path.iterdir()) == []
