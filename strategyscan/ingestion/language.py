@@ -109,7 +109,7 @@ _ENGLISH = frozenset(
 
 def _clearly_english(text: str) -> bool:
     words = text.lower().split()
-    return len(words) >= 8 and sum(w in _ENGLISH for w in words) >= 0.2 * len(words)
+    return len(words) >= 8 and sum(map(_ENGLISH.__contains__, words)) >= 0.2 * len(words)
 
 
 def passage_language(text: str, document_language: str) -> str:
