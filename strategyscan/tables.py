@@ -34,7 +34,8 @@ class TableSink:
 
     A thread of its own writes them, at most one batch behind: the caller goes on with the next
     batch (its workers score while the last is written, instead of waiting for the disk), and
-    memory holds two batches at most. A failed write is raised by the next `add` or by `close`.
+    memory holds at most the batch being written and one waiting. A failed write is raised by the
+    next `add` or by `close`.
     """
 
     def __init__(self, csv_path: Path, parquet_path: Path, schema=None) -> None:

@@ -53,8 +53,8 @@ def _write_cached(path: Path, model: tuple) -> None:
     def save(tmp: Path) -> None:
         with tmp.open("wb") as handle:
             np.savez(handle, ptc=ptc, pc=pc, classes=np.array(classes),
-                                nextmove=np.frombuffer(nextmove, dtype=nextmove.typecode),
-                                row=np.frombuffer(row, dtype=row.typecode), output=np.asarray(output, dtype=np.int32))
+                     nextmove=np.frombuffer(nextmove, dtype=nextmove.typecode),
+                     row=np.frombuffer(row, dtype=row.typecode), output=np.asarray(output, dtype=np.int32))
 
     with contextlib.suppress(OutputError):
         write_atomic(path, save)
