@@ -149,13 +149,11 @@ def _suffix(s: str) -> int:
         tail, before = s[n - size:], s[n - size - 1]
         if before in _DIGITS and (tail in _UNITS or tail in _CURRENCY or tail == "+"):
             return size
-        if size == 2 and tail in _SUFFIX_PAIRS:
-            return 2
     if best:
         return best
-    last = s[-1]
-    if n >= 2 and s[-2:] in _SUFFIX_PAIRS:
+    if s[-2:] in _SUFFIX_PAIRS:  # no unit ends in one, so none longer can match instead
         return 2
+    last = s[-1]
     if last in _SUFFIX_CHARS or _icon(last):
         return 1
     if last == "." and _dot_cut(s):
