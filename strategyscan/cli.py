@@ -363,7 +363,7 @@ def compare(tags: Annotated[Path, typer.Argument(help="tags.csv from 'strategysc
 
 
 def _comparison_summary(table, out: Path, by: str, min_passages: int | None = None) -> None:
-    from .comparison.aggregate import group_name
+    from .comparison.options import group_name
     from .comparison.report_data import MIN_PASSAGES, empty_reason
 
     floor = MIN_PASSAGES if min_passages is None else min_passages

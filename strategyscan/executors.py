@@ -20,7 +20,10 @@ class TaskFailed(Exception):
 
 class Executor(Protocol):
     def map(self, fn: Callable[..., Any], items: Iterable[Any], timeout: float | None = None,
-            **kwargs: Any) -> Iterator[tuple[Any, Any]]: ...
+            **kwargs: Any) -> Iterator[tuple[Any, Any]]:
+        """Schedule every item now (so a caller can start the next map before it reads this
+        one's results) and return the results in input order."""
+        ...
 
     def close(self) -> None: ...
 
@@ -90,12 +93,12 @@ class LocalExecutor:
 
         items = list(items)
         if not items:
-            return
+            return iter(())
         if self._pool is None:
             self._pool = ProcessPool(max_workers=min(self.workers, len(items)),
                                      context=multiprocessing.get_context("fork"))
         futures = [self._pool.schedule(fn, args=(item,), kwargs=kwargs, timeout=timeout) for item in items]
-        yield from _in_order(items, futures, lambda f: f.result(), lambda exc: _describe(exc, timeout))
+        return _in_order(items, futures, lambda f: f.result(), lambda exc: _describe(exc, timeout))
 
     def close(self) -> None:
         if self._pool is not None:
@@ -141,10 +144,10 @@ class DaskExecutor:
     def map(self, fn, items, timeout=None, **kwargs):
         items = list(items)
         if not items:
-            return
+            return iter(())
         futures = self._client.map(fn, items, pure=False, **kwargs)
-        yield from _in_order(items, futures, lambda f: f.result(timeout=timeout),
-                             lambda exc: TaskFailed(f"failed on the Dask cluster: {type(exc).__name__}: {exc}"))
+        return _in_order(items, futures, lambda f: f.result(timeout=timeout),
+                         lambda exc: TaskFailed(f"failed on the Dask cluster: {type(exc).__name__}: {exc}"))
 
     def close(self) -> None:
         self._client.close()

@@ -7,23 +7,37 @@ notebook needs next.
 
 from __future__ import annotations
 
+import importlib
 import os
 import tempfile
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-import pandas as pd
-
-from .classification.stage import TagOutput
-from .classification.stage import tag as tag_table
-from .comparison.stage import CompareOutput, ModelRecords, compare, model_records
 from .executors import check_executor
 from .ingestion.stage import IngestOutput, ingest
 from .outputs import ensure_writable_dir
 from .records import Progress
 
+if TYPE_CHECKING:
+    import pandas as pd
+
+    from .classification.stage import TagOutput
+    from .comparison.stage import CompareOutput, ModelRecords, compare, model_records
+
 __all__ = ["CompareOutput", "IngestOutput", "ModelRecords", "RunOutput", "TagOutput", "compare", "ingest",
            "is_table", "model_records", "run", "tag"]
+
+# imported on first use: `run` starts the ingest's workers before this process loads pandas,
+# so they extract while it does
+_LATER = {"TagOutput": "classification.stage", "CompareOutput": "comparison.stage",
+          "ModelRecords": "comparison.stage", "compare": "comparison.stage", "model_records": "comparison.stage"}
+
+
+def __getattr__(name: str):
+    if name in _LATER:
+        return getattr(importlib.import_module(f".{_LATER[name]}", __package__), name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
 def is_table(inputs: list[str | os.PathLike]) -> bool:
@@ -36,6 +50,10 @@ def tag(inputs: list[str | os.PathLike] | str | os.PathLike | pd.DataFrame, out:
         scheduler: str | None = None, progress: Progress | None = None, **ingest_options) -> TagOutput:
     """Tag a passages table (CSV/Parquet/DataFrame with a `text` column), or documents: ingested
     first (into `out`, or a temporary folder), then tagged. See `classification.stage.tag`."""
+    import pandas as pd
+
+    from .classification.stage import tag as tag_table
+
     if isinstance(inputs, pd.DataFrame):
         return tag_table(inputs, out, model=model, workers=workers, executor=executor, scheduler=scheduler,
                          progress=progress)
@@ -79,7 +97,7 @@ def run(sources: list[str | os.PathLike], out: str | os.PathLike, *, model: str 
         executor: str = "local", scheduler: str | None = None, progress: Progress | None = None,
         **ingest_options) -> RunOutput:
     """Ingest, tag and compare into one folder; unchanged files are not extracted again."""
-    from .comparison import CompareOptions
+    from .comparison.options import CompareOptions
 
     # validate first: a bad option must not wait for the ingest
     CompareOptions(by=by, languages=tuple(languages) if languages is not None else None, evidence=evidence)
@@ -90,6 +108,8 @@ def run(sources: list[str | os.PathLike], out: str | os.PathLike, *, model: str 
     tagged = tag(ingested.passages_parquet, out_dir, model=model, workers=workers, executor=executor,
                  scheduler=scheduler, progress=progress)
     _let_go_of_models()
+    from .comparison.stage import compare
+
     compared = compare(tagged.tags_parquet, out_dir, by=by, latest=latest, evidence=evidence, languages=languages,
                        model=model, min_passages=min_passages, png=png, documents=ingested.documents)
     if progress:

@@ -150,9 +150,9 @@ def test_compare_writes_tables_and_a_self_contained_report_with_its_data(frame, 
 
 
 def test_a_new_grouping_is_one_entry_in_the_registry(frame, tmp_path, monkeypatch):
-    from strategyscan.comparison import aggregate
+    from strategyscan.comparison import options
 
-    monkeypatch.setitem(aggregate.GROUPINGS, "year", aggregate.Grouping(("year",), lambda r: f"in {r['year']}"))
+    monkeypatch.setitem(options.GROUPINGS, "year", options.Grouping(("year",), lambda r: f"in {r['year']}"))
     out = pipeline.compare(frame, tmp_path, by="year", png=True, min_passages=1)
     table = out.table.set_index("year")
     assert sorted(table.index) == [2019, 2020, 2022] and table.loc[2022, "passages"] == 5

@@ -58,14 +58,20 @@ def test_rerun_reuses_unchanged_files_and_redoes_changed_ones(folder, tmp_path, 
     assert texts.str.contains("A different text").any() and not texts.str.contains("measure").any()
 
 
-def test_tags_are_identical_whatever_the_number_of_workers(tmp_path, monkeypatch):
+@pytest.mark.parametrize("batch_rows", [10_000, 40])
+def test_tags_are_identical_whatever_the_number_of_workers(tmp_path, monkeypatch, batch_rows):
+    from strategyscan.classification import stage
     from strategyscan.classification import tag as tagging
 
     monkeypatch.setattr(tagging, "CHUNK", 25)  # several chunks, spread over the workers
+    monkeypatch.setattr(stage, "BATCH_ROWS", batch_rows)  # 40: batch k + 1 is scored while k is written
     passages = ss.ingest([SAMPLES], tmp_path / "in").passages_parquet
     one = ss.tag(passages, tmp_path / "one", workers=1)
     two = ss.tag(passages, tmp_path / "two", workers=2)
     assert one.rows == two.rows > 100
+    assert (tmp_path / "one" / "tags.csv").read_bytes() == (tmp_path / "two" / "tags.csv").read_bytes()
+    again = ss.tag(passages, tmp_path / "two", workers=2)  # every batch reuses its earlier tags
+    assert again.reused == again.rows == one.rows
     assert (tmp_path / "one" / "tags.csv").read_bytes() == (tmp_path / "two" / "tags.csv").read_bytes()
 
 
@@ -212,6 +218,38 @@ def test_the_executor_lets_go_of_results_it_has_handed_on():
         assert len(list(results)) == 2
     finally:
         pool.close()
+
+
+def _touch(path):
+    Path(path).touch()
+    return path
+
+
+@pytest.mark.parametrize("executor", ["local", pytest.param("dask", marks=pytest.mark.slow)])
+def test_map_schedules_its_items_before_they_are_asked_for(tmp_path, executor):
+    """So a stage can start batch k + 1 before it reads batch k's results."""
+    from strategyscan.executors import make_executor
+
+    pool = make_executor(executor, workers=2)
+    try:
+        marks = [tmp_path / f"done{i}" for i in range(3)]
+        results = pool.map(_touch, marks)  # not iterated yet
+        for _ in range(600):
+            if all(m.exists() for m in marks):
+                break
+            time.sleep(0.1)
+        assert all(m.exists() for m in marks)
+        assert [r for _, r in results] == marks
+    finally:
+        pool.close()
+
+
+def test_run_starts_its_workers_before_it_loads_pandas():
+    """The parent's half second of imports overlaps the workers' extraction."""
+    code = ("import sys, strategyscan.pipeline, strategyscan.comparison, strategyscan.cli; "
+            "print(sorted(m for m in ('pandas', 'pyarrow', 'numpy') if m in sys.modules))")
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True, timeout=120)
+    assert done.stdout.strip() == "[]"
 
 
 @pytest.mark.parametrize("limit, note", [({"time_limit": 1e-9}, "time limit"), ({"max_pages": 1}, "page limit")])

@@ -9,15 +9,20 @@ from __future__ import annotations
 import hashlib
 import os
 from collections import Counter
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pandas as pd
 
 from ..executors import check_executor, make_executor
 from ..outputs import ensure_writable_dir
 from ..records import Progress, TagSchema
-from ..tables import TableSink, finishing, iter_batches, table_columns, table_rows
+from ..tables import BATCH_ROWS, TableSink, finishing, iter_batches, table_columns, table_rows
+
+if TYPE_CHECKING:
+    from .tag import PendingTags
 
 
 @dataclass
@@ -55,6 +60,18 @@ def _previous_tags(out_dir: Path, model_ids: set[str], columns: list[str]) -> pd
     return prev.drop_duplicates(["passage_id", "_key"]) if prev is not None else None
 
 
+def _one_ahead(started: Iterator[_Batch]) -> Iterator[_Batch]:
+    """Each batch once the next one has been started: the workers score batch k + 1 while this
+    process collects and writes batch k (two batches in memory at most)."""
+    previous = None
+    for batch in started:
+        if previous is not None:
+            yield previous
+        previous = batch
+    if previous is not None:
+        yield previous
+
+
 def tag(table: str | os.PathLike | pd.DataFrame, out: str | os.PathLike | None = None, *,
         model: str | os.PathLike | None = None, workers: int = 0, executor: str = "local",
         scheduler: str | None = None, progress: Progress | None = None, named: str | None = None) -> TagOutput:
@@ -83,11 +100,9 @@ def tag(table: str | os.PathLike | pd.DataFrame, out: str | os.PathLike | None =
     rows = reused = 0
     pool = None if workers == 1 else make_executor(executor, workers, scheduler)  # the stage's, for all batches
     with finishing(pool, sink):
-        for batch in iter_batches(source):
-            if batch.empty:
-                continue
-            batch = batch.reset_index(drop=True)
-            tagged = _tag_batch(batch, prev, schema, model, pool)
+        for started in _one_ahead(_start_batch(batch.reset_index(drop=True), prev, model, pool)
+                                  for batch in iter_batches(source, BATCH_ROWS) if not batch.empty):
+            tagged = started.result(schema)
             reused += int(tagged.pop("_reused").sum())
             counts.update(lab for cell in tagged["labels"] for lab in TagSchema.decode(cell))
             rows += len(tagged)
@@ -109,26 +124,38 @@ def tag(table: str | os.PathLike | pd.DataFrame, out: str | os.PathLike | None =
                      models.model_id, rows, {lab: counts[lab] for lab in labels}, reused, frame)
 
 
-def _tag_batch(batch: pd.DataFrame, prev: pd.DataFrame | None, schema: TagSchema, model, pool) -> pd.DataFrame:
-    """Tag one batch, reusing earlier tags of passages whose id, text and model are unchanged."""
-    from .tag import tag_frame
+@dataclass
+class _Batch:
+    """A batch whose new passages are being scored, and which of its passages kept earlier tags."""
+    out: pd.DataFrame
+    hit: pd.Series
+    found: pd.DataFrame | None
+    pending: PendingTags | None
 
-    added = schema.added
+    def result(self, schema: TagSchema) -> pd.DataFrame:
+        out, hit = self.out, self.hit
+        if hit.any():
+            for col in schema.added:
+                out.loc[hit, col] = self.found.loc[hit, col].to_numpy()
+        if self.pending is not None:
+            fresh = self.pending.result()
+            for col in schema.added:
+                out.loc[~hit, col] = fresh[col].to_numpy()
+        out["_reused"] = hit.to_numpy()
+        return out.astype(dict.fromkeys(schema.probabilities, float))
+
+
+def _start_batch(batch: pd.DataFrame, prev: pd.DataFrame | None, model, pool) -> _Batch:
+    """Start tagging one batch, reusing earlier tags of passages whose id, text and model are unchanged."""
+    from .tag import start_tagging
+
     out = batch.copy()
     out["text"] = out["text"].fillna("").astype(str)
     hit = pd.Series(False, index=out.index)
+    found = None
     if prev is not None and len(prev):
         keyed = out[["passage_id"]].astype(str).assign(_key=_text_key(out["text"]))
         found = keyed.merge(prev, on=["passage_id", "_key"], how="left")
         hit = found["labels"].notna()
-    if hit.any():
-        for col in added:
-            out.loc[hit, col] = found.loc[hit, col].to_numpy()
-    if (~hit).any():
-        fresh = tag_frame(out.loc[~hit], model, pool=pool)
-        for col in added:
-            out.loc[~hit, col] = fresh[col].to_numpy()
-    out["_reused"] = hit.to_numpy()
-    return out.astype(dict.fromkeys(schema.probabilities, float))
-
-
+    pending = start_tagging(out.loc[~hit], model, pool=pool) if (~hit).any() else None
+    return _Batch(out, hit, found, pending)

@@ -9,6 +9,8 @@ that cannot read it.
 from __future__ import annotations
 
 import functools
+from collections.abc import Iterator
+from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
@@ -56,13 +58,52 @@ def tag_frame(frame: pd.DataFrame, model_dir: str | Path | None = None, pool=Non
     Chunks go to `pool`, an executor its owner (the tag stage) keeps across frames and closes;
     without one they are scored in this process.
     """
+    return start_tagging(frame, model_dir, pool).result()
+
+
+@dataclass
+class PendingTags:
+    """A frame whose chunks are being scored: `result()` waits for them and adds the columns.
+    Starting the next frame before asking for this one's result keeps the workers busy while
+    their owner writes what they returned."""
+
+    frame: pd.DataFrame
+    labels: list[str]
+    rows: list[np.ndarray]
+    parts: Iterator[tuple[np.ndarray, np.ndarray, str]]
+
+    def result(self) -> pd.DataFrame:
+        frame, labels = self.frame, self.labels
+        proba = np.full((len(frame), len(labels)), np.nan)
+        decided = np.zeros((len(frame), len(labels)), dtype=int)
+        model_id = np.full(len(frame), "", dtype=object)
+        for where, (chunk_proba, chunk_decided, chunk_model) in zip(self.rows, self.parts, strict=True):
+            proba[where], decided[where], model_id[where] = chunk_proba, chunk_decided, chunk_model
+        out = frame.copy()
+        schema = TagSchema(tuple(labels))
+        for j, col in enumerate(schema.probabilities):
+            out[col] = np.round(proba[:, j], 4)
+        out["labels"] = [schema.encode(row) for row in decided]
+        out["model_id"] = model_id
+        return out
+
+
+def _from_workers(stream) -> Iterator[tuple[np.ndarray, np.ndarray, str]]:
     from ..executors import TaskFailed
     from .card import ModelError
 
+    for _chunk, result in stream:
+        if isinstance(result, TaskFailed):  # a worker that died or hit a bad model file: one line, exit 2
+            raise ModelError(f"tagging failed in a worker process: {result}")
+        yield result
+
+
+def start_tagging(frame: pd.DataFrame, model_dir: str | Path | None = None, pool=None) -> PendingTags:
+    """`tag_frame`, with the chunks handed to `pool` now and collected by `result()`. A single
+    chunk is scored in this process (when asked for): a worker would cost more than it."""
     if "text" not in frame.columns:
         raise ValueError("the passages table needs a 'text' column")
     models = cached_set(str(Path(model_dir or DEFAULT_MODEL).resolve()))
-    labels = models.labels
     texts = frame["text"].fillna("").astype(str).to_numpy(dtype=object)
     language = passage_languages(frame, models.language).to_numpy(dtype=object)
     rows: list[np.ndarray] = []
@@ -72,23 +113,8 @@ def tag_frame(frame: pd.DataFrame, model_dir: str | Path | None = None, pool=Non
         for i in range(0, len(where), CHUNK):
             rows.append(where[i : i + CHUNK])
             chunks.append((str(folder.resolve()), texts[where[i : i + CHUNK]].tolist()))
-    parts: list[tuple[np.ndarray, np.ndarray, str]] = []
     if pool is None or len(chunks) <= 1:
-        parts = [_tag_texts(chunk) for chunk in chunks]
+        parts: Iterator = map(_tag_texts, chunks)
     else:
-        for _chunk, result in pool.map(_tag_texts, chunks):
-            if isinstance(result, TaskFailed):  # a worker that died or hit a bad model file: one line, exit 2
-                raise ModelError(f"tagging failed in a worker process: {result}")
-            parts.append(result)
-    proba = np.full((len(frame), len(labels)), np.nan)
-    decided = np.zeros((len(frame), len(labels)), dtype=int)
-    model_id = np.full(len(frame), "", dtype=object)
-    for where, (chunk_proba, chunk_decided, chunk_model) in zip(rows, parts):
-        proba[where], decided[where], model_id[where] = chunk_proba, chunk_decided, chunk_model
-    out = frame.copy()
-    schema = TagSchema(tuple(labels))
-    for j, col in enumerate(schema.probabilities):
-        out[col] = np.round(proba[:, j], 4)
-    out["labels"] = [schema.encode(row) for row in decided]
-    out["model_id"] = model_id
-    return out
+        parts = _from_workers(pool.map(_tag_texts, chunks))
+    return PendingTags(frame, models.labels, rows, parts)

@@ -16,8 +16,7 @@ were left out is in `excluded_*` columns, and `languages` names the languages th
 from __future__ import annotations
 
 import math
-from collections.abc import Callable, Iterable
-from dataclasses import dataclass
+from collections.abc import Iterable
 
 import numpy as np
 import pandas as pd
@@ -26,66 +25,9 @@ from ..classification.share_errors import ShareErrors
 from ..classification.tag import passage_languages
 from ..records import LABEL_RULE, PROSE_KINDS, TagSchema, is_label
 from .adjust import adjust, unit_frame
-
-
-@dataclass(frozen=True)
-class Grouping:
-    """One way to group passages (`--by`): the columns that key a group, how a reader names one,
-    and whether its row gives the first and last year of its documents."""
-    keys: tuple[str, ...]
-    name: Callable[[pd.Series], str]
-    years: bool = True
-
-
-def _year(row: pd.Series) -> str:
-    return "" if pd.isna(row["year"]) else str(row["year"])
-
-
-GROUPINGS: dict[str, Grouping] = {
-    "country": Grouping(("country", "iso3"), lambda r: str(r["country"])),
-    "country-year": Grouping(("country", "iso3", "year"),
-                             lambda r: f"{r['country']} {_year(r) or '(year unknown)'}"),
-    "document": Grouping(("country", "iso3", "year", "doc_id", "file"),
-                         lambda r: f"{r['country']} {_year(r)} {r['file']}".replace("  ", " "), years=False),
-}
-
-
-def table_name(by: str) -> str:
-    """The comparison table's file, named for its rows: `country_comparison.csv`,
-    `country_year_comparison.csv`, `document_comparison.csv`."""
-    return f"{by.replace('-', '_')}_comparison.csv"
-
-
-def group_name(row: pd.Series, by: str) -> str:
-    return GROUPINGS[by].name(row)
-
+from .options import GROUPINGS, UNKNOWN, CompareError, CompareOptions, group_name
 
 Z95 = 1.959963984540054
-UNKNOWN = "(unknown country)"
-
-
-class CompareError(ValueError):
-    pass
-
-
-@dataclass(frozen=True)
-class CompareOptions:
-    by: str = "country"
-    latest: bool = False
-    languages: tuple[str, ...] | None = None  # None: every language a model scored
-    include_headings: bool = False
-    evidence: int = 5
-
-    def __post_init__(self) -> None:
-        if self.by not in GROUPINGS:
-            raise CompareError(f"--by must be one of {', '.join(GROUPINGS)}, got {self.by!r}")
-        if self.languages is not None:
-            codes = tuple(str(c).strip() for c in self.languages if str(c).strip())
-            if not codes or any(not (c.isalpha() and c.islower() and 2 <= len(c) <= 3) for c in codes):
-                raise CompareError(f"--languages must be ISO 639-1 codes such as en,fr, got {self.languages!r}")
-            object.__setattr__(self, "languages", codes)
-        if self.evidence < 0:
-            raise CompareError("the number of evidence passages cannot be negative")
 
 
 def wilson(k: np.ndarray, n: np.ndarray, z: float = Z95) -> tuple[np.ndarray, np.ndarray]:
@@ -299,10 +241,11 @@ def aggregate(frames: Iterable[pd.DataFrame], labels: list[str], options: Compar
     return agg
 
 
-def compare_table(tags: pd.DataFrame, options: CompareOptions = CompareOptions(),
+def compare_table(tags: pd.DataFrame, options: CompareOptions | None = None,
                   errors: dict[str, ShareErrors] | None = None) -> pd.DataFrame:
     """One row per group with counts, shares, intervals, rates and emphasis per category; with
     the models' error records (`errors`, by model id), adjusted shares, intervals and ranks."""
+    options = options or CompareOptions()
     keep = latest_documents([tags]) if options.latest else None
     return aggregate([tags], labels_of(tags), options, keep, errors).table()
 

@@ -10,7 +10,7 @@ import numpy as np
 import pandas as pd
 
 from ..outputs import write_bytes
-from .aggregate import group_name
+from .options import group_name
 
 MAX_ROWS_HEATMAP = 120
 

@@ -17,7 +17,7 @@ from pathlib import Path
 from ..outputs import write_text
 
 #: Files `compare` and `run` write beside the report, linked from it where present (after the
-#: comparison table, named for the grouping: `aggregate.table_name`).
+#: comparison table, named for the grouping: `options.table_name`).
 DOWNLOADS = ("comparison_long.csv", "evidence.csv", "changes.csv", "documents.csv", "tags.csv", "tags.parquet",
              "passages.csv")
 
@@ -154,7 +154,7 @@ def render_html(data: dict, downloads: list[str]) -> str:
 
 def write_report(out: Path, data: dict) -> Path:
     data = {**data, "meta": {"created": _dt.datetime.now().replace(microsecond=0).isoformat(sep=" "), **data["meta"]}}
-    from .aggregate import table_name
+    from .options import table_name
 
     downloads = [name for name in (table_name(data["by"]), *DOWNLOADS) if (out / name).is_file()]
     return write_text(out / "report.html", render_html(data, downloads))

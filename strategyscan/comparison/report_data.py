@@ -9,7 +9,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from .aggregate import group_name
+from .options import group_name
 
 MIN_PASSAGES = 30  # support below which a group is listed apart, not ranked
 

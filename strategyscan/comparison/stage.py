@@ -42,7 +42,8 @@ def compare(tags: pd.DataFrame | str | os.PathLike, out: str | os.PathLike | Non
     """
     from ..classification.taxonomy import load_taxonomy
     from . import CompareOptions, long_form
-    from .aggregate import aggregate, labels_of, latest_documents, table_name
+    from .aggregate import aggregate, labels_of, latest_documents
+    from .options import table_name
 
     options = CompareOptions(by=by, latest=latest, languages=tuple(languages) if languages is not None else None,
                              include_headings=include_headings, evidence=evidence)

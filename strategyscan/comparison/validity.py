@@ -13,7 +13,8 @@ from ..classification.labelled import LabelledPassage, label_matrix
 from ..classification.share_errors import ShareErrors
 from ..classification.tag import tag_frame
 from ..records import PROSE_KINDS
-from .aggregate import CompareOptions, compare_table
+from .aggregate import compare_table
+from .options import CompareOptions
 
 
 @dataclass(frozen=True)

@@ -9,18 +9,19 @@ from __future__ import annotations
 import os
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-
-import pandas as pd
+from typing import TYPE_CHECKING
 
 from ..cache import Cache, entry_key
 from ..executors import TaskFailed, check_executor, make_executor
-from ..outputs import ensure_writable_dir, write_csv
+from ..outputs import ensure_writable_dir
 from ..records import Document, IngestResult, Passage, Progress, arrow_schema, columns, pandas_types
-from ..tables import BATCH_ROWS, TableSink, finishing
 from .document import IngestOptions, display_name, failed, file_hash, ingest_file
 from .manifest import Manifest, ManifestWarning, match, read_manifest
 from .metadata import Meta
 from .sources import SourceError, discover
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 
 @dataclass
@@ -36,6 +37,8 @@ class IngestOutput:
     @property
     def passages(self) -> pd.DataFrame:
         """All passages (read from disk when they were written there), typed as the record is."""
+        import pandas as pd
+
         if self._passages is not None:
             return self._passages
         return pd.read_parquet(self.passages_parquet).astype(pandas_types(Passage))
@@ -118,7 +121,23 @@ def ingest(sources: list[str | os.PathLike], out: str | os.PathLike | None = Non
     if progress:
         progress("ingest", reused, len(files))
 
-    sink = TableSink(out_dir / "passages.csv", out_dir / "passages.parquet", arrow_schema(Passage)) if out_dir else None
+    # the workers start on the files before this process loads pandas and pyarrow (half a second)
+    pool = make_executor(executor, workers, scheduler) if todo else None
+    try:
+        # hard limit per file: the cooperative limit inside ingest_file plus room to finish a page
+        stream = pool.map(_ingest_task, todo, timeout=time_limit * 1.5 + 5, options=options,
+                          cache_root=str(store.root) if store else None) if pool else iter(())
+        import pandas as pd
+
+        from ..outputs import write_csv
+        from ..tables import BATCH_ROWS, TableSink, finishing
+
+        sink = (TableSink(out_dir / "passages.csv", out_dir / "passages.parquet", arrow_schema(Passage))
+                if out_dir else None)
+    except BaseException:
+        if pool:
+            pool.close()
+        raise
     kept: list[dict] = []
     documents: list[Document] = []
     next_index = 0
@@ -138,13 +157,9 @@ def ingest(sources: list[str | os.PathLike], out: str | os.PathLike | None = Non
             sink.add(pd.DataFrame(kept, columns=columns(Passage)))
             kept = []
 
-    pool = make_executor(executor, workers, scheduler) if todo else None
     with finishing(pool, sink):
         drain()
         if pool:
-            # hard limit per file: the cooperative limit inside ingest_file plus room to finish a page
-            stream = pool.map(_ingest_task, todo, timeout=time_limit * 1.5 + 5, options=options,
-                              cache_root=str(store.root) if store else None)
             for done, ((i, path, _meta, _key, doc_id), result) in enumerate(stream, start=reused + 1):
                 if isinstance(result, TaskFailed):
                     result = failed(path, doc_id, str(result))
