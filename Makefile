@@ -4,7 +4,7 @@ PY     := $(VENV)/bin/python
 BIN    := $(VENV)/bin
 OUT    ?= out/sample
 
-.PHONY: install install-ocr install-browser run demo test test-fast lint check-install model select samples bench bench-ingest bench-hostile bench-wild bench-ocr bench-tag bench-shares bench-report bench-run learning-curve clean
+.PHONY: install install-ocr install-browser run demo test test-fast lint check-install model select samples bench bench-ingest bench-hostile bench-wild bench-ocr bench-tag bench-shares bench-estimators bench-report bench-run learning-curve clean
 
 $(VENV)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -67,7 +67,7 @@ select: install
 samples: install
 	$(PY) corpora/sample_sources/make_samples.py
 
-bench: bench-ingest bench-hostile bench-wild bench-ocr bench-tag bench-shares bench-report bench-run bench-scale
+bench: bench-ingest bench-hostile bench-wild bench-ocr bench-tag bench-shares bench-estimators bench-report bench-run bench-scale
 
 ## what hostile text files cost: a 200 MB text and 6 million characters without a blank line
 bench-hostile: install
@@ -89,6 +89,10 @@ bench-tag: install
 
 bench-shares: install
 	$(PY) bench/shares.py
+
+## share estimators on the training documents' out-of-fold predictions (issue 12; about a minute)
+bench-estimators: install
+	$(PY) bench/estimators.py
 
 bench-report: install
 	$(PY) bench/report.py

@@ -129,6 +129,18 @@ def test_evidence_is_the_top_passages_by_probability(frame):
     assert set(top.columns) >= {"file", "page", "passage_id", "text", "labelled"}
 
 
+def test_evidence_keeps_ties_in_table_order_and_names_groups_without_a_year():
+    rows = [("Aurelia", "", None, "aur", "body", "en", 20, "norms", 0.7) for _ in range(4)]
+    rows += [("Aurelia", "", 2020, "aur20", "body", "en", 20, "norms", 0.6 + i / 100) for i in range(3)]
+    rows += [("Kestria", "KST", None, "kes", "body", "en", 10, "", 0.3)]
+    frame = tags(rows).astype({"year": "float64"})  # a missing year as NaN, not NA, as a CSV gives it
+    ev = pipeline.compare(frame, by="country-year", evidence=2, report=False).evidence
+    norms = ev[ev["category"] == "norms"]
+    assert norms.groupby("group")["passage_id"].apply(list).to_dict() == {
+        "Aurelia (year unknown)": ["aur-0", "aur-1"],  # four tied at 0.7: the first two in the table
+        "Aurelia 2020": ["aur20-6", "aur20-5"], "Kestria (year unknown)": ["kes-7"]}
+
+
 def test_compare_writes_tables_and_a_self_contained_report_with_its_data(frame, tmp_path):
     import json
 

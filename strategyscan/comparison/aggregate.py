@@ -164,10 +164,14 @@ class Aggregator:
             self.candidates.append(self._top(t[counted]))
 
     def _top(self, t: pd.DataFrame) -> pd.DataFrame:
+        """Each group's most probable passages per category, in that order (ties in table order):
+        one stable sort of a column per category, the rows copied only once chosen."""
         frames = []
+        group = t.groupby(self.keys, dropna=False, observed=True, sort=False).ngroup().to_numpy()
         for lab in self.labels:
-            top = (t.sort_values(TagSchema.column(lab), ascending=False, kind="stable")
-                   .groupby(self.keys, dropna=False, observed=True, sort=False).head(self.options.evidence))
+            order = np.argsort(-t[TagSchema.column(lab)].to_numpy(dtype=float), kind="stable")
+            rank = pd.Series(group[order]).groupby(group[order], sort=False).cumcount().to_numpy()
+            top = t.iloc[order[rank < self.options.evidence]]
             frames.append(top.assign(category=lab, probability=top[TagSchema.column(lab)],
                                      labelled=top[f"_has_{lab}"]))
         return pd.concat(frames, ignore_index=True)
@@ -227,10 +231,18 @@ class Aggregator:
         ev = (ev.sort_values("probability", ascending=False, kind="stable")
               .groupby([*self.keys, "category"], dropna=False, observed=True, sort=False)
               .head(self.options.evidence))
-        ev["group"] = [group_name(r, self.options.by) for _, r in ev.iterrows()]
+        ev["group"] = _group_names(ev, self.keys, self.options.by)
         ev = ev.sort_values(["group", "category", "probability"], ascending=[True, True, False], kind="stable")
         ev["rank"] = ev.groupby(["group", "category"], observed=True).cumcount() + 1
         return ev[cols].reset_index(drop=True)
+
+
+def _group_names(rows: pd.DataFrame, keys: list[str], by: str) -> list[str]:
+    """Each row's group name, worked out once per group (a name depends on the group's keys only)."""
+    codes = rows.groupby(keys, dropna=False, observed=True, sort=False).ngroup().to_numpy()
+    _codes, first = np.unique(codes, return_index=True)  # a row of each group, in code order
+    names = [group_name(rows.iloc[i], by) for i in first]
+    return [names[c] for c in codes]
 
 
 def aggregate(frames: Iterable[pd.DataFrame], labels: list[str], options: CompareOptions,
