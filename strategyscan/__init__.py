@@ -8,28 +8,22 @@ Everything is imported on first use, so `strategyscan --help` does not pay for p
 
 from __future__ import annotations
 
-import importlib
+from .lazy import lazy_exports
 
 __version__ = "0.1.0"
 
-_EXPORTS = dict.fromkeys(("ingest", "tag", "compare", "run"), "pipeline")
-_EXPORTS.update(dict.fromkeys(("load_model", "save_model", "load_taxonomy", "read_labelled"), "classification"))
-_EXPORTS.update(dict.fromkeys(("explain", "Explanation"), "classification.building"))
+_EXPORTS = dict.fromkeys(("ingest", "tag", "compare", "run"), ".pipeline")
+_EXPORTS.update(dict.fromkeys(("load_model", "save_model", "load_taxonomy", "read_labelled"), ".classification"))
+_EXPORTS.update(dict.fromkeys(("explain", "Explanation"), ".classification.building"))
 #: `strategyscan train` and `evaluate`, as functions of the same arguments
-_ALIASES = {"train": ("classification.building", "build"), "evaluate": ("classification.building", "assess_model")}
+_EXPORTS.update({"train": ".classification.building:build", "evaluate": ".classification.building:assess_model"})
 # the function, not its module (`classification.suggest` names both once the module is imported)
-_EXPORTS.update(dict.fromkeys(("suggest", "SuggestOptions"), "classification.suggest"))
+_EXPORTS.update(dict.fromkeys(("suggest", "SuggestOptions"), ".classification.suggest"))
 __all__ = ["Explanation", "SuggestOptions", "compare", "evaluate", "explain", "ingest", "load_model", "load_taxonomy",
            "read_labelled", "run", "save_model", "suggest", "tag", "train"]
 
 
-def __getattr__(name: str):
-    if name in _EXPORTS:
-        return getattr(importlib.import_module(f".{_EXPORTS[name]}", __name__), name)
-    if name in _ALIASES:
-        module, attr = _ALIASES[name]
-        return getattr(importlib.import_module(f".{module}", __name__), attr)
-    raise AttributeError(f"module 'strategyscan' has no attribute {name!r}")
+__getattr__ = lazy_exports(__name__, __name__, _EXPORTS)
 
 
 def __dir__() -> list[str]:

@@ -97,12 +97,26 @@ def user_errors(fn):
             _remove_empty(made)
             err_console.print(f"[bold red]error:[/] {exc}", highlight=False)
             raise typer.Exit(2) from None
-        except KeyboardInterrupt:
+        except BaseException as exc:
+            if not _interrupted(exc):
+                raise
             _remove_empty(made)
             err_console.print("[yellow]interrupted[/]: finished files are cached; run again to resume.")
             raise typer.Exit(130) from None
 
     return wrapper
+
+
+def _interrupted(exc: BaseException | None) -> bool:
+    """Ctrl-C, also where Python wraps it in another error: an interrupt inside a class body's
+    `__set_name__` (say, while pandas is still importing) arrives as a RuntimeError caused by it."""
+    seen: set[int] = set()
+    while exc is not None and id(exc) not in seen:
+        if isinstance(exc, KeyboardInterrupt):
+            return True
+        seen.add(id(exc))
+        exc = exc.__cause__ or exc.__context__
+    return False
 
 
 class _Bars:

@@ -7,7 +7,6 @@ notebook needs next.
 
 from __future__ import annotations
 
-import importlib
 import os
 import tempfile
 from dataclasses import dataclass
@@ -16,6 +15,7 @@ from typing import TYPE_CHECKING
 
 from .executors import check_executor
 from .ingestion.stage import IngestOutput, ingest
+from .lazy import lazy_exports
 from .outputs import ensure_writable_dir
 from .records import Progress
 
@@ -30,14 +30,9 @@ __all__ = ["CompareOutput", "IngestOutput", "ModelRecords", "RunOutput", "TagOut
 
 # imported on first use: `run` starts the ingest's workers before this process loads pandas,
 # so they extract while it does
-_LATER = {"TagOutput": "classification.stage", "CompareOutput": "comparison.stage",
-          "ModelRecords": "comparison.stage", "compare": "comparison.stage", "model_records": "comparison.stage"}
-
-
-def __getattr__(name: str):
-    if name in _LATER:
-        return getattr(importlib.import_module(f".{_LATER[name]}", __package__), name)
-    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+__getattr__ = lazy_exports(__name__, __package__, {
+    "TagOutput": ".classification.stage",
+    **dict.fromkeys(("CompareOutput", "ModelRecords", "compare", "model_records"), ".comparison.stage")})
 
 
 def is_table(inputs: list[str | os.PathLike]) -> bool:

@@ -202,3 +202,25 @@ def test_latest_reads_a_tags_file_as_the_product_does(tmp_path):
     result = cli("compare", tmp_path / "o" / "tags.parquet", "--out", tmp_path / "c", "--latest")
     assert result.exit_code == 0, result.output
     assert len(pd.read_csv(tmp_path / "c" / "country_comparison.csv")) == 5
+
+
+class _InterruptedSetName:
+    def __set_name__(self, owner, name):
+        raise KeyboardInterrupt  # Ctrl-C while a module defines its classes, e.g. during `import pandas`
+
+
+def _interrupted_while_importing(*args, **kwargs):
+    class Table:  # Python 3.11 turns the interrupt into a RuntimeError caused by it
+        field = _InterruptedSetName()
+
+
+@pytest.mark.parametrize("fake, status", [(_interrupted_while_importing, 130), (lambda *a, **k: 1 / 0, 1)])
+def test_ctrl_c_is_an_interruption_even_wrapped_in_another_error(tmp_path, monkeypatch, fake, status):
+    from strategyscan import pipeline
+
+    monkeypatch.setattr(pipeline, "ingest", fake)
+    result = cli("ingest", tmp_path, "--out", tmp_path / "o")
+    assert result.exit_code == status
+    assert ("run again to resume" in result.output) == (status == 130)
+    assert isinstance(result.exception, SystemExit) == (status == 130)  # other errors are not hidden
+    assert not (tmp_path / "o").exists()

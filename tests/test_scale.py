@@ -244,8 +244,9 @@ def test_map_schedules_its_items_before_they_are_asked_for(tmp_path, executor):
         pool.close()
 
 
-def test_run_starts_its_workers_before_it_loads_pandas():
-    """The parent's half second of imports overlaps the workers' extraction."""
+def test_the_pipeline_and_the_cli_import_without_pandas():
+    """So `run` can start the ingest's workers before it loads pandas (its half second of imports
+    then overlaps their extraction), and `--help` never loads it."""
     code = ("import sys, strategyscan.pipeline, strategyscan.comparison, strategyscan.cli; "
             "print(sorted(m for m in ('pandas', 'pyarrow', 'numpy') if m in sys.modules))")
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True, timeout=120)

@@ -6,7 +6,7 @@ scikit-learn.
 
 from __future__ import annotations
 
-import importlib
+from ..lazy import lazy_exports
 
 _EXPORTS = {
     "LabelledDataError": "labelled", "LabelledPassage": "labelled", "read_labelled": "labelled",
@@ -17,9 +17,4 @@ _EXPORTS = {
     "SuggestOptions": "suggest",
 }
 __all__ = sorted(_EXPORTS)
-
-
-def __getattr__(name: str):
-    if name in _EXPORTS:
-        return getattr(importlib.import_module(f".{_EXPORTS[name]}", __name__), name)
-    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+__getattr__ = lazy_exports(__name__, __name__, {name: f".{module}" for name, module in _EXPORTS.items()})

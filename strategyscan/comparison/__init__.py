@@ -5,14 +5,8 @@ The options are importable without pandas; the tables' functions load it on firs
 
 from __future__ import annotations
 
+from ..lazy import lazy_exports
 from .options import CompareError, CompareOptions
 
 __all__ = ["CompareError", "CompareOptions", "compare_table", "long_form"]
-
-
-def __getattr__(name: str):
-    if name in ("compare_table", "long_form"):
-        from . import aggregate
-
-        return getattr(aggregate, name)
-    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+__getattr__ = lazy_exports(__name__, __name__, dict.fromkeys(("compare_table", "long_form"), ".aggregate"))

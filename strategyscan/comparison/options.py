@@ -13,8 +13,9 @@ if TYPE_CHECKING:
 
 @dataclass(frozen=True)
 class Grouping:
-    """One way to group passages (`--by`): the columns that key a group, how a reader names one,
-    and whether its row gives the first and last year of its documents."""
+    """One way to group passages (`--by`): the columns that key a group, how a reader names one
+    (from those columns alone: a name is worked out once per group), and whether its row gives
+    the first and last year of its documents."""
     keys: tuple[str, ...]
     name: Callable[[pd.Series], str]
     years: bool = True
