@@ -42,7 +42,8 @@ UPPER_ONLY = {"uk", "usa", "us", "uae", "ksa"}
 
 
 def fold(text: str) -> str:
-    text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
+    if not text.isascii():  # ASCII is its own decomposition: most passages skip the round trip
+        text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
     return re.sub(r"\s+", " ", text.lower().replace("\u2019", "'")).strip()
 
 

@@ -222,6 +222,18 @@ def test_lemmas_merge_inflections_and_numbers_but_keep_words_apart():
         "the state xnumx cyber attack can not xnumx xnumx 5g"]
 
 
+def test_lemmas_stay_the_same_when_the_token_memo_is_full_and_the_memo_stays_bounded(monkeypatch):
+    from strategyscan.classification import normalise
+
+    texts = ["attacks attacked attacking", "the state's 1,000.5 cyber-attacks cannot two 24/7 5g",
+             *(f"token{i} agencies trained" for i in range(50))]
+    expected = lemmatise(texts)
+    normalise._LEMMAS.clear()
+    monkeypatch.setattr(normalise._Lemmas, "LIMIT", 4)
+    assert lemmatise(texts) == expected
+    assert len(normalise._LEMMAS) <= 4
+
+
 def test_explanations_name_the_terms_that_raised_a_label(shipped):
     model, _ = shipped
     terms = dict(model.explain("Those who attack our networks will face consequences, including offensive "

@@ -223,3 +223,11 @@ def test_a_sentence_longer_than_the_word_limit_is_cut():
     wins = segment.windows([para])
     assert all(len(w.text.split()) <= segment.MAX_WORDS for w in wins)
     assert sum(len(w.text.split()) for w in wins) == 300
+
+
+def test_the_letter_share_counts_letters_of_every_script_among_visible_characters():
+    assert clean.alpha_share("") == 0.0 and clean.alpha_share(" \n\t") == 0.0
+    assert clean.alpha_share("ab 12") == 0.5
+    assert clean.alpha_share("Über straße ½ ²") == 10 / 12  # non-ASCII letters count; numerals do not
+    assert clean.alpha_share("государство — 2024") == 11 / 16
+    assert clean.alpha_share("国家网络 ..") == 4 / 6

@@ -31,7 +31,7 @@ def mask(text: str) -> str:
     text = fold(text)
     text = name_regex().sub(f" {COUNTRY_TOKEN} ", text)
     text = demonym_regex().sub(f" {COUNTRY_TOKEN} ", text)
-    return _YEAR_RE.sub(f" {YEAR_TOKEN} ", text)
+    return _YEAR_RE.sub(f" {YEAR_TOKEN} ", text) if "19" in text or "20" in text else text  # most have none
 
 
 # Tokens: a possessive "'s" (matched only to be dropped); numbers with their inner separators
@@ -63,21 +63,36 @@ def lemma_table() -> dict[str, str]:
     return json.loads(gzip.decompress(data))
 
 
+def _lemma_of(tok: str) -> str:
+    """What one token becomes: its lemma, the number token, two words ("can not"), or nothing."""
+    if tok[0] in "'\u2019":
+        return ""  # a possessive
+    if tok in NUMBER_WORDS or _NUMBER_RE.fullmatch(tok):
+        return NUMBER_TOKEN
+    return " ".join(_SPLIT.get(tok) or [lemma_table().get(tok, tok)])
+
+
+class _Lemmas(dict):
+    """Token -> what it becomes, worked out once per distinct token: a corpus repeats its words,
+    and a dict lookup in `map` costs a fraction of the checks. Cleared when it grows large, so a
+    stream of distinct junk tokens cannot fill a worker's memory."""
+
+    LIMIT = 500_000
+
+    def __missing__(self, tok: str) -> str:
+        if len(self) >= self.LIMIT:
+            self.clear()
+        value = self[tok] = _lemma_of(tok)
+        return value
+
+
+_LEMMAS = _Lemmas()
+
+
 def lemmatise(texts: list[str]) -> list[str]:
     """Lower-case lemmas of already folded text; numbers become one token."""
-    table = lemma_table()
-    out = []
-    for text in texts:
-        tokens = []
-        for tok in _TOKEN_RE.findall(text.lower()):
-            if tok[0] in "'\u2019":
-                continue
-            if tok in NUMBER_WORDS or _NUMBER_RE.fullmatch(tok):
-                tokens.append(NUMBER_TOKEN)
-            else:
-                tokens.extend(_SPLIT.get(tok) or [table.get(tok, tok)])
-        out.append(" ".join(tokens))
-    return out
+    lookup = _LEMMAS.__getitem__
+    return [" ".join(filter(None, map(lookup, _TOKEN_RE.findall(text.lower())))) for text in texts]
 
 
 # Function words and the placeholders: stylistic habits of whoever wrote the training passages

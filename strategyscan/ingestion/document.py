@@ -101,8 +101,10 @@ def _read_unreadable(path: Path, pages: list[Page], page_count: int, options: In
                      notes: list[str]) -> ocr.OcrResult | None:
     """OCR the pages a text layer does not serve (scans, junk fonts) and put them in place.
     Without OCR, junk text is dropped rather than passed on as passages."""
+    if path.suffix.lower() == ".txt":  # a text file has no image to read instead
+        return None
     numbers = [p.number for p in pages if ocr.unreadable(p, page_count)]
-    if not numbers or path.suffix.lower() == ".txt":
+    if not numbers:
         return None
     if not options.ocr:
         notes.append(f"{len(numbers)} page(s) without a usable text layer not read (OCR off)")
