@@ -69,7 +69,7 @@ def _lemma_of(tok: str) -> str:
         return ""  # a possessive
     if tok in NUMBER_WORDS or _NUMBER_RE.fullmatch(tok):
         return NUMBER_TOKEN
-    return " ".join(_SPLIT.get(tok) or [lemma_table().get(tok, tok)])
+    return " ".join(_SPLIT[tok]) if tok in _SPLIT else lemma_table().get(tok, tok)
 
 
 class _Lemmas(dict):

@@ -252,7 +252,7 @@ class LinearScorer:
         lo, hi = self.ngrams
         grams: list[str] = tokens[:] if lo == 1 else []
         for n in range(max(lo, 2), hi + 1):
-            grams.extend(" ".join(tokens[i : i + n]) for i in range(len(tokens) - n + 1))
+            grams.extend(map(" ".join, zip(*(tokens[k:] for k in range(n)))))  # each run of n tokens
         return grams
 
     def decision_function(self, texts: list[str]) -> np.ndarray:
