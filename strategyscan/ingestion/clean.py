@@ -554,24 +554,21 @@ def _footnotes(lines: list[Line]) -> list[Paragraph]:
 
 
 _ASCII_LETTERS = string.ascii_letters.encode()
-_ASCII_SPACES = bytes(c for c in range(128) if chr(c).isspace())  # what str.split() splits on
 _ASCII_RUN_RE = re.compile(r"[\x00-\x7f]+")
 
 
 def alpha_share(text: str) -> float:
     """Share of letters among non-space characters. It runs on every paragraph, so ASCII letters
-    and spaces are counted by deleting them from bytes (C speed); only other characters go
-    through `str.isalpha` and `str.split`."""
-    if text.isascii():
-        raw = text.encode("ascii")
-        visible = len(raw.translate(None, _ASCII_SPACES))
-        return (len(raw) - len(raw.translate(None, _ASCII_LETTERS))) / visible if visible else 0.0
+    are counted by deleting them from bytes (C speed); only the other characters go through
+    `str.isalpha`."""
     visible = "".join(text.split())
+    if not visible:
+        return 0.0
     ascii_part = visible.encode("ascii", "ignore")
     letters = len(ascii_part) - len(ascii_part.translate(None, _ASCII_LETTERS))
     if len(ascii_part) < len(visible):
         letters += sum(map(str.isalpha, _ASCII_RUN_RE.sub("", visible)))
-    return letters / len(visible) if visible else 0.0
+    return letters / len(visible)
 
 
 _LEADER_RUN_RE = re.compile(r"([^\w\s])(?:\s?\1){2,}")
