@@ -9,9 +9,13 @@ passages table is `TagSchema`'s to name.
 from __future__ import annotations
 
 import re
+from collections import Counter
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field, fields
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 Status = Literal["ok", "warning", "error"]
 #: how a stage reports progress: (stage, done, total; None where the total is unknown)
@@ -150,3 +154,13 @@ class TagSchema:
     @classmethod
     def decode(cls, cell: str) -> list[str]:
         return [lab for lab in str(cell).split(cls.SEPARATOR) if lab]
+
+    @classmethod
+    def count(cls, cells: pd.Series) -> Counter[str]:
+        """Passages per label in a labels column: each distinct cell is decoded once (a corpus
+        has a few dozen label sets, and iterating 60,000 Arrow strings costs a third of a second)."""
+        counts: Counter[str] = Counter()
+        for cell, n in cells.value_counts(dropna=False).items():
+            for lab in cls.decode(cell):
+                counts[lab] += int(n)
+        return counts

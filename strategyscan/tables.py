@@ -156,10 +156,12 @@ def iter_batches(source: pd.DataFrame | str | os.PathLike, rows: int = BATCH_ROW
     if not path.is_file():
         raise ValueError(f"no such file: {path}")
     if path.suffix.lower() == ".parquet":
+        import pyarrow as pa
         import pyarrow.parquet as pq
 
+        integers = {pa.int64(): pd.Int64Dtype()}.get  # a column of years with a gap stays integers, not floats
         for batch in pq.ParquetFile(path).iter_batches(batch_size=rows, columns=columns):
-            frame = batch.to_pandas()
+            frame = batch.to_pandas(types_mapper=integers)
             del batch
             release_arrow_memory()
             yield frame

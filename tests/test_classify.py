@@ -98,6 +98,32 @@ def test_masking_hides_countries_demonyms_and_years():
     assert masked.count(COUNTRY_TOKEN) == 3 and YEAR_TOKEN in masked
 
 
+def test_countries_masked_in_one_pass():
+    """One regex for names and demonyms replaces what the two did one after the other."""
+    import re
+
+    from strategyscan.countries import (
+        DEMONYMS,
+        MULTI_WORD_DEMONYMS,
+        demonym_regex,
+        mention_regex,
+        name_regex,
+        name_table,
+    )
+
+    names = [n for n in name_table() if len(n) > 3]
+    for demonym in {*DEMONYMS, *MULTI_WORD_DEMONYMS}:  # why the one pass can equal the two
+        for inner in (m.start() for m in re.finditer(r"\b\w", demonym) if m.start()):
+            assert not any(n.startswith(demonym[inner:]) or demonym[inner:].startswith(n) for n in names)
+    token = " xcountryx "
+    rng = random.Random(7)
+    vocab = [*rng.sample(names, 60), *DEMONYMS[:40], *MULTI_WORD_DEMONYMS, "south", "korean", "new", "republic",
+             "of", "the", "s", "'s", "french polynesia", "american samoa", "russian federation", "n", "guinea"]
+    for _ in range(3000):
+        text = rng.choice([" ", "", "-", ", "]).join(rng.choice(vocab) for _ in range(rng.randint(1, 6)))
+        assert mention_regex().sub(token, text) == demonym_regex().sub(token, name_regex().sub(token, text)), text
+
+
 def test_predictions_do_not_depend_on_the_country_named(shipped):
     model, _ = shipped
     base = "{} will designate a 24/7 point of contact for exchanges with foreign counterparts in {}."

@@ -12,7 +12,7 @@ import re
 import unicodedata
 from pathlib import Path
 
-from ..countries import demonym_regex, fold, name_regex, trie_pattern
+from ..countries import fold, mention_regex, trie_pattern
 from . import languages
 
 #: Bumped whenever normalised text changes: models trained on another version must be retrained.
@@ -29,8 +29,7 @@ _YEAR_RE = re.compile(r"\b(?:19|20)\d{2}\b")
 def mask(text: str) -> str:
     """Fold case and accents, then replace countries, demonyms and years with placeholders."""
     text = fold(text)
-    text = name_regex().sub(f" {COUNTRY_TOKEN} ", text)
-    text = demonym_regex().sub(f" {COUNTRY_TOKEN} ", text)
+    text = mention_regex().sub(f" {COUNTRY_TOKEN} ", text)  # names, then demonyms
     return _YEAR_RE.sub(f" {YEAR_TOKEN} ", text) if "19" in text or "20" in text else text  # most have none
 
 

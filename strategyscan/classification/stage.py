@@ -104,7 +104,7 @@ def tag(table: str | os.PathLike | pd.DataFrame, out: str | os.PathLike | None =
                                   for batch in iter_batches(source, BATCH_ROWS) if not batch.empty):
             tagged = started.result(schema)
             reused += int(tagged.pop("_reused").sum())
-            counts.update(lab for cell in tagged["labels"] for lab in TagSchema.decode(cell))
+            counts.update(TagSchema.count(tagged["labels"]))
             rows += len(tagged)
             if sink:
                 sink.add(tagged)

@@ -83,9 +83,23 @@ class PendingTags:
         schema = TagSchema(tuple(labels))
         for j, col in enumerate(schema.probabilities):
             out[col] = np.round(proba[:, j], 4)
-        out["labels"] = [schema.encode(row) for row in decided]
+        out["labels"] = _label_cells(schema, decided)
         out["model_id"] = model_id
         return out
+
+
+def _label_cells(schema: TagSchema, decided: np.ndarray) -> np.ndarray:
+    """The labels cell of every row: each distinct set of decisions is joined once (a corpus has
+    a few dozen; joining 60,000 rows one by one cost a third of a second)."""
+    if decided.shape[1] > 62:  # a set no longer fits one integer: join row by row
+        cells = np.empty(len(decided), dtype=object)
+        cells[:] = [schema.encode(row) for row in decided]
+        return cells
+    bits = 1 << np.arange(decided.shape[1], dtype=np.int64)
+    codes, which = np.unique(decided.astype(bool) @ bits, return_inverse=True)  # a row's set as one integer
+    cells = np.empty(len(codes), dtype=object)
+    cells[:] = [schema.encode(code & bits) for code in codes]
+    return cells[which]
 
 
 def _from_workers(stream) -> Iterator[tuple[np.ndarray, np.ndarray, str]]:
