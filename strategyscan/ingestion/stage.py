@@ -154,7 +154,8 @@ def ingest(sources: list[str | os.PathLike], out: str | os.PathLike | None = Non
             kept.extend(p.row() for p in result.passages)
             next_index += 1
         if sink and kept and (final or len(kept) >= BATCH_ROWS):
-            sink.add(pd.DataFrame(kept, columns=columns(Passage)))
+            # typed as the record is: a batch holding a file without a year would print 2012.0
+            sink.add(pd.DataFrame(kept, columns=columns(Passage)).astype(pandas_types(Passage)))
             kept = []
 
     with finishing(pool, sink):
