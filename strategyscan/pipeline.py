@@ -100,13 +100,19 @@ def run(sources: list[str | os.PathLike], out: str | os.PathLike, *, model: str 
     out_dir = ensure_writable_dir(out)
     ingested = ingest(sources, out_dir, workers=workers, executor=executor, scheduler=scheduler,
                       progress=progress, **ingest_options)
-    tagged = tag(ingested.passages_parquet, out_dir, model=model, workers=workers, executor=executor,
-                 scheduler=scheduler, progress=progress)
-    _let_go_of_models()
-    from .comparison.stage import compare
+    from .classification.persistence import load_model_set
+    from .classification.stage import tag as tag_table
+    from .comparison.stage import compare, counting
 
+    # the comparison counts each batch as it is tagged: this process is mostly waiting for the workers then
+    counted = counting(load_model_set(model).labels, by=by, latest=latest, evidence=evidence, languages=languages,
+                       model=model)
+    tagged = tag_table(ingested.passages_parquet, out_dir, model=model, workers=workers, executor=executor,
+                       scheduler=scheduler, progress=progress, each=counted.add if counted else None)
+    _let_go_of_models()
     compared = compare(tagged.tags_parquet, out_dir, by=by, latest=latest, evidence=evidence, languages=languages,
-                       model=model, min_passages=min_passages, png=png, documents=ingested.documents)
+                       model=model, min_passages=min_passages, png=png, documents=ingested.documents,
+                       counted=counted)
     if progress:
         progress("compare", 1, 1)
     return RunOutput(ingested, tagged, compared, out_dir)

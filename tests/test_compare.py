@@ -192,3 +192,40 @@ def test_png_charts_on_request(frame, tmp_path):
 def test_a_table_that_is_not_tags_is_refused(tmp_path):
     with pytest.raises(CompareError, match="no p_<label> columns"):
         pipeline.compare(pd.DataFrame({"text": ["x"], "labels": [""]}), tmp_path)
+
+
+def test_counts_taken_while_tagging_are_those_compare_takes_from_the_table(frame, tmp_path, monkeypatch):
+    from strategyscan.comparison import aggregate as aggregate_module
+    from strategyscan.comparison.stage import compare, counting
+    from strategyscan.tables import iter_batches
+
+    path = tmp_path / "tags.parquet"
+    frame.to_parquet(path, index=False)
+    options = {"by": "country-year", "evidence": 2}
+    read = compare(path, report=False, **options)
+    counted = counting(LABELS, **options)
+    for batch in iter_batches(path, rows=11):  # as the tag stage hands on the batches it read and tagged
+        counted.add(batch)
+
+    def unread(*args, **kwargs):
+        raise AssertionError("the table was read again")
+
+    monkeypatch.setattr(aggregate_module, "aggregate", unread)
+    fed = compare(path, report=False, counted=counted, **options)
+    pd.testing.assert_frame_equal(fed.table, read.table)
+    pd.testing.assert_frame_equal(fed.evidence, read.evidence)
+    with pytest.raises(AssertionError, match="read again"):  # other options: the counts do not fit
+        compare(path, report=False, counted=counted, by="country", evidence=2)
+    assert counting(LABELS, latest=True) is None  # the latest documents are known only at the end
+
+
+def test_counts_that_failed_are_set_aside_and_the_table_read(frame, tmp_path):
+    from strategyscan.comparison.stage import compare, counting
+
+    path = tmp_path / "tags.parquet"
+    frame.to_parquet(path, index=False)
+    counted = counting(LABELS)
+    counted.add(frame.drop(columns=["labels"]))  # a batch compare cannot count
+    assert not counted.ok
+    pd.testing.assert_frame_equal(compare(path, report=False, counted=counted).table,
+                                  compare(path, report=False).table)

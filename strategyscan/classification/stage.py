@@ -9,7 +9,7 @@ from __future__ import annotations
 import hashlib
 import os
 from collections import Counter
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -74,11 +74,13 @@ def _one_ahead(started: Iterator[_Batch]) -> Iterator[_Batch]:
 
 def tag(table: str | os.PathLike | pd.DataFrame, out: str | os.PathLike | None = None, *,
         model: str | os.PathLike | None = None, workers: int = 0, executor: str = "local",
-        scheduler: str | None = None, progress: Progress | None = None, named: str | None = None) -> TagOutput:
+        scheduler: str | None = None, progress: Progress | None = None, named: str | None = None,
+        each: Callable[[pd.DataFrame], None] | None = None) -> TagOutput:
     """Tag a passages table (CSV/Parquet/DataFrame with a `text` column) into `out/tags.csv|parquet`
     (or memory). Every input column is carried through; `p_<label>`, `labels`, `model_id` are
     added: each passage is scored by the model for its language, and one in a language no model
-    covers keeps empty probabilities and no model id. `named` is what errors call the table."""
+    covers keeps empty probabilities and no model id. `named` is what errors call the table;
+    `each` is handed every tagged batch (a run counts its comparison while the workers score)."""
     from .persistence import load_model_set
 
     check_executor(executor, workers, scheduler)
@@ -106,6 +108,8 @@ def tag(table: str | os.PathLike | pd.DataFrame, out: str | os.PathLike | None =
             reused += int(tagged.pop("_reused").sum())
             counts.update(TagSchema.count(tagged["labels"]))
             rows += len(tagged)
+            if each:
+                each(tagged)
             if sink:
                 sink.add(tagged)
             else:

@@ -17,6 +17,8 @@ from ..tables import iter_batches, rows_where, table_columns
 
 if TYPE_CHECKING:
     from ..classification.share_errors import ShareErrors
+    from .aggregate import Aggregator
+    from .options import CompareOptions
 
 
 @dataclass
@@ -28,14 +30,53 @@ class CompareOutput:
     changes: pd.DataFrame = field(default_factory=pd.DataFrame)  # consecutive strategies per country
 
 
+class Counting:
+    """The comparison's counts, taken batch by batch while a run tags (its process has time to
+    spare while the workers score), so `compare` need not read the tags table again. Made by
+    `counting`; any fault sets it aside, and `compare` then reads the table and meets the fault
+    where it always did."""
+
+    def __init__(self, aggregator: Aggregator, options: CompareOptions, model) -> None:
+        self.aggregator, self.options, self.model = aggregator, options, model
+        self.ok = True
+
+    def add(self, batch: pd.DataFrame) -> None:
+        if self.ok:
+            try:
+                self.aggregator.add(batch.drop(columns=["text"], errors="ignore"))  # as compare reads it
+            except Exception:
+                self.ok = False
+
+    def fits(self, options: CompareOptions, model, labels: list[str]) -> bool:
+        """Whether these are the counts `compare` would take with these options."""
+        return self.ok and self.options == options and self.model == model and self.aggregator.labels == labels
+
+
+def counting(labels: list[str], *, by: str = "country", latest: bool = False, evidence: int = 5,
+             languages: list[str] | tuple[str, ...] | None = None, include_headings: bool = False,
+             model: str | os.PathLike | None = None) -> Counting | None:
+    """Counts to feed each tagged batch to, for `compare(..., counted=)` with the same options;
+    None where the options need the whole table first (`latest` picks each country's documents)."""
+    from . import CompareOptions
+    from .aggregate import Aggregator
+
+    if latest:
+        return None
+    options = CompareOptions(by=by, languages=tuple(languages) if languages is not None else None,
+                             include_headings=include_headings, evidence=evidence)
+    return Counting(Aggregator(labels, options, None, model_records(model).errors), options, model)
+
+
 def compare(tags: pd.DataFrame | str | os.PathLike, out: str | os.PathLike | None = None, *,
             by: str = "country", latest: bool = False, evidence: int = 5,
             languages: list[str] | tuple[str, ...] | None = None, include_headings: bool = False,
             report: bool = True, model: str | os.PathLike | None = None, min_passages: int | None = None,
-            png: bool = False, documents: pd.DataFrame | None = None) -> CompareOutput:
+            png: bool = False, documents: pd.DataFrame | None = None, counted: Counting | None = None
+            ) -> CompareOutput:
     """Per-group emphasis tables, evidence passages and (with `out`) CSVs and report.html (PNG
     charts with `png`). `documents` (what `ingest` read) lets the report list the files left out;
-    `min_passages` is the support below which the report lists a group apart instead of ranking it.
+    `min_passages` is the support below which the report lists a group apart instead of ranking it;
+    `counted` holds the counts of this table already taken (`counting`, with the same options).
 
     A tags file is read in batches, without its text column; texts are fetched only for the
     evidence passages, so memory does not grow with the number of passages.
@@ -56,7 +97,10 @@ def compare(tags: pd.DataFrame | str | os.PathLike, out: str | os.PathLike | Non
         keep = latest_documents(iter_batches(tags, columns=[c for c in ("country", "doc_id", "year", "file",
                                                                         "labels") if c in columns]))
     records = model_records(model)
-    agg = aggregate(iter_batches(tags, columns=wanted), labels, options, keep, records.errors)
+    if counted is not None and counted.fits(options, model, labels):
+        agg = counted.aggregator
+    else:
+        agg = aggregate(iter_batches(tags, columns=wanted), labels, options, keep, records.errors)
     table = agg.table()
     ev = agg.evidence()
     if wanted is not None and len(ev) and "passage_id" in columns:
