@@ -108,6 +108,23 @@ def test_ranks_come_from_adjusted_shares_with_their_range_and_the_odds_of_the_or
     assert table.loc["Aurelia", "norms_emphasis_adj"] > 1 > table.loc["Borduria", "norms_emphasis_adj"]
 
 
+def test_ranks_and_their_ranges_are_whole_numbers_and_empty_where_unranked():
+    rows = [*(passages(c, name, 2020, 40 + 7 * i, 0.1 + 0.05 * i)
+              for i, (c, name) in enumerate([("a", "Aurelia"), ("b", "Borduria"), ("c", "Corduba"), ("d", "Dorne"),
+                                             ("e", "Elbonia"), ("f", "Freedonia"), ("g", "Genovia")]))]
+    unranked = [{**p, "kind": "heading"} for p in passages("h", "Hyrule", 2020, 5, 0.4)]  # nothing counted
+    table = compare_table(pd.DataFrame([p for part in rows for p in part] + unranked), CompareOptions(),
+                          {"m1": record("cc")}).set_index("country")
+    for lab in LABELS:
+        rank, lo, hi = (table[f"{lab}_{c}"] for c in ("rank", "rank_lo", "rank_hi"))
+        assert str(rank.dtype) == str(lo.dtype) == str(hi.dtype) == "Int64"
+        assert rank.drop("Hyrule").notna().all() and rank[["Hyrule"]].isna().all()
+        ranked = rank.dropna().index
+        assert (lo[ranked] <= hi[ranked]).all() and (lo[ranked] >= 1).all() and (hi[ranked] <= len(ranked)).all()
+    ranks = table[[f"{lab}_{c}" for lab in LABELS for c in ("rank", "rank_lo", "rank_hi")]]
+    assert "." not in ranks.to_csv(index=False)  # printed 41, never 41.0 or 3.975
+
+
 def test_change_between_consecutive_strategies_with_an_interval(tmp_path):
     rows = (passages("a1", "Aurelia", 2015, 200, 0.1) + passages("a2", "Aurelia", 2020, 200, 0.4)
             + passages("k", "Kestria", 2019, 200, 0.3))

@@ -183,7 +183,8 @@ def adjust(table: pd.DataFrame, units: pd.DataFrame, keys: list[str], labels: li
         with np.errstate(divide="ignore", invalid="ignore"):
             out[f"{lab}_emphasis_adj"] = np.round(point[:, j] / total[j], 3) if total[j] else np.nan
         rank, rank_lo, rank_hi, above = _ranks(point[:, j], reps[:, :, j], counted)
-        out[f"{lab}_rank"], out[f"{lab}_rank_lo"], out[f"{lab}_rank_hi"] = rank, rank_lo, rank_hi
+        for name, values in (("rank", rank), ("rank_lo", rank_lo), ("rank_hi", rank_hi)):
+            out[f"{lab}_{name}"] = pd.array(values, dtype="Int64")  # printed 41, not 41.0; empty where unranked
         out[f"{lab}_p_above_next"] = above
     out["adj_note"] = notes
     columns = pd.DataFrame(out, index=table.index)
@@ -203,7 +204,10 @@ def _ranks(point: np.ndarray, reps: np.ndarray, counted: np.ndarray):
     rank[order] = np.arange(1, len(order) + 1)
     r = reps[:, ok]
     rep_rank = (-r).argsort(axis=1, kind="stable").argsort(axis=1) + 1
-    lo[ok], hi[ok] = np.percentile(rep_rank, [2.5, 97.5], axis=0)
+    # ranks are whole numbers, and so are the ends of their range: the order statistics just outside
+    # the 2.5th and 97.5th percentiles (an interpolated rank of 3.975 means nothing)
+    lo[ok] = np.percentile(rep_rank, 2.5, axis=0, method="lower")
+    hi[ok] = np.percentile(rep_rank, 97.5, axis=0, method="higher")
     for a, b in zip(order[:-1], order[1:]):
         above[a] = round(float((reps[:, a] > reps[:, b]).mean()), 3)
     return rank, lo, hi, above

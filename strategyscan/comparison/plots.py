@@ -84,7 +84,7 @@ def ranked(table: pd.DataFrame, label: str) -> pd.DataFrame:
     one, then by the raw share."""
     rows = table[table["passages"] > 0]
     rank = rows[f"{label}_rank"] if f"{label}_rank" in rows else pd.Series(np.nan, index=rows.index)
-    return rows.assign(_r=rank.fillna(np.inf), _s=-rows[f"{label}_share"]).sort_values(["_r", "_s"])
+    return rows.assign(_r=rank.astype(float).fillna(np.inf), _s=-rows[f"{label}_share"]).sort_values(["_r", "_s"])
 
 
 def shown_share(rows: pd.DataFrame, label: str) -> tuple[str, str, str]:
