@@ -195,3 +195,17 @@ def test_adjusted_intervals_hold_the_true_share_of_held_out_documents(ncss_dir):
     assert len(v.cells) == 35
     assert v.coverage("adjusted") >= 0.9 > v.coverage("raw")
     assert v.mae_points("adjusted") <= v.mae_points("raw")
+
+
+def test_no_passage_of_a_category_is_not_certainty_that_it_holds_none():
+    # one document of 90 passages, and a country of two documents, none about norms: the raw
+    # share is 0, but 95 % intervals of [0, 0] would claim certainty the counts do not give
+    rows = (passages("a", "Aurelia", 2020, 90, 0.0) + passages("b1", "Borduria", 2018, 60, 0.0)
+            + passages("b2", "Borduria", 2021, 60, 0.0) + passages("c", "Corduba", 2020, 400, 0.3))
+    table = compare_table(pd.DataFrame(rows), CompareOptions(), {"m1": record("cc")}).set_index("country")
+    for country, n in (("Aurelia", 90), ("Borduria", 120)):
+        lo, share, hi = table.loc[country, ["norms_share_adj_lo", "norms_share_adj", "norms_share_adj_hi"]]
+        assert lo == share == 0
+        assert 0.5 / n < hi < 5 / n  # about what the counts allow (Jeffreys: 2.8 / n), never 0
+    lo, hi = table.loc["Corduba", ["norms_share_adj_lo", "norms_share_adj_hi"]]
+    assert 0.25 < lo < 0.3 < hi < 0.35  # many passages: the binomial's width, about +-0.045

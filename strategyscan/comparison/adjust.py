@@ -4,7 +4,9 @@ documents and the model's measured error, ranks with their uncertainty, and chan
 Each group's passages come in units: one document scored by one model. For 1,000 seeded
 replicates (vectorised) a group's share is recomputed from
 - its documents resampled with replacement (a cluster bootstrap: passages of one document are
-  not independent draws), or, where it has one document, its passages resampled;
+  not independent draws), and each document's labelled share drawn from its Jeffreys posterior
+  (a document of 0 such passages in 90 is not certain to hold none; two or three documents, as
+  most countries have, are too few for the cluster bootstrap alone);
 - the model's error rates drawn from their counts (Beta for true- and false-positive rates, normal
   for mean probabilities), where the estimator uses them;
 - for every document, a residual (true share minus estimate) of one of the training documents
@@ -101,6 +103,7 @@ class _Units:
         s = self.units[[f"s_{lab}" for lab in labels]].to_numpy(dtype=float)
         q = self.units[[f"q_{lab}" for lab in labels]].to_numpy(dtype=float)
         safe = np.maximum(n, 1)[:, None]
+        self.k = k
         self.cc, self.pcc = k / safe, s / safe
         self.sd = np.sqrt(np.maximum(q / safe - self.pcc**2, 0))
         self.models = self.units["model_id"].astype(str).to_numpy()
@@ -115,29 +118,30 @@ class _Units:
             self.point[rows] = estimate(rec.estimator, self.cc[rows], self.pcc[rows], rec.rate_arrays())
         self.rng = _stream(seed, 2)  # which documents a group's replicates resample
 
-    def _draws(self, i: int) -> tuple[np.ndarray, np.ndarray]:
-        """(R, n_labels) twice: unit `i`'s share with its passages resampled, and at its observed
-        counts; both with the model's drawn error rates and one residual per replicate."""
+    def _draws(self, i: int) -> np.ndarray:
+        """(R, n_labels): unit `i`'s share with its passages' sampling, the model's drawn error
+        rates and one residual per replicate. The labelled share is drawn from its Jeffreys
+        posterior, Beta(k + 1/2, n - k + 1/2), not resampled at the observed share: a document
+        with no passage of a category (or only such passages) would otherwise be certain of it."""
         rec, rates, rng = self.errors[self.models[i]], self.rates[self.models[i]], _stream(
             self.seed, 1, f"{self.docs[i]}|{self.models[i]}")
         n, size = max(self.n[i], 1), (self.replicates, len(self.labels))
-        cc_star = rng.binomial(int(self.n[i]), self.cc[i], size) / n
+        cc_star = rng.beta(self.k[i] + 0.5, n - self.k[i] + 0.5, size)
         pcc_star = np.clip(self.pcc[i] + rng.standard_normal(size) * self.sd[i] / np.sqrt(n), 0, 1)
         resid = _residuals(rec, self.point[i], rng, self.replicates)
-        return (np.clip(estimate(rec.estimator, cc_star, pcc_star, rates) + resid, 0, 1),
-                np.clip(estimate(rec.estimator, self.cc[i], self.pcc[i], rates) + resid, 0, 1))
+        return np.clip(estimate(rec.estimator, cc_star, pcc_star, rates) + resid, 0, 1)
 
     def group(self, rows: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         """(point (n_labels,), replicates (R, n_labels)) of the share of the units `rows`."""
         weights = self.n[rows]
         point = (self.point[rows] * weights[:, None]).sum(0) / max(weights.sum(), 1)
         if len(rows) == 1:
-            return point, self._draws(rows[0])[0]
+            return point, self._draws(rows[0])
         picks = self.rng.multinomial(len(rows), np.full(len(rows), 1 / len(rows)), self.replicates)
         w = picks * weights  # (R, units)
         reps = np.zeros((self.replicates, len(self.labels)))
         for u, i in enumerate(rows):  # one unit's replicates at a time: memory stays (R, n_labels)
-            reps += w[:, u, None] * self._draws(i)[1]
+            reps += w[:, u, None] * self._draws(i)
         return point, reps / np.maximum(w.sum(1), 1)[:, None]
 
 
