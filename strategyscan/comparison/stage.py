@@ -36,7 +36,7 @@ class Counting:
     `counting`; any fault sets it aside, and `compare` then reads the table and meets the fault
     where it always did."""
 
-    def __init__(self, aggregator: Aggregator, options: CompareOptions, model) -> None:
+    def __init__(self, aggregator: Aggregator, options: CompareOptions, model: str | os.PathLike | None) -> None:
         self.aggregator, self.options, self.model = aggregator, options, model
         self.ok = True
 
@@ -47,7 +47,7 @@ class Counting:
             except Exception:
                 self.ok = False
 
-    def fits(self, options: CompareOptions, model, labels: list[str]) -> bool:
+    def fits(self, options: CompareOptions, model: str | os.PathLike | None, labels: list[str]) -> bool:
         """Whether these are the counts `compare` would take with these options."""
         return self.ok and self.options == options and self.model == model and self.aggregator.labels == labels
 
