@@ -95,6 +95,7 @@ def name_regex() -> re.Pattern[str]:
     return re.compile(r"\b(" + _names() + r")\b")
 
 
+@functools.lru_cache(maxsize=1)
 def _names() -> str:
     return trie_pattern([n for n in name_table() if len(n) > 3 and n not in UPPER_ONLY and n != "america"])
 
@@ -139,6 +140,7 @@ def demonym_regex() -> re.Pattern[str]:
     return re.compile(r"\b(" + _demonyms() + r")s?\b")
 
 
+@functools.lru_cache(maxsize=1)
 def _demonyms() -> str:
     return trie_pattern(sorted(set(DEMONYMS) | set(MULTI_WORD_DEMONYMS)))
 

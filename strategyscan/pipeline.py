@@ -100,13 +100,11 @@ def run(sources: list[str | os.PathLike], out: str | os.PathLike, *, model: str 
     out_dir = ensure_writable_dir(out)
     ingested = ingest(sources, out_dir, workers=workers, executor=executor, scheduler=scheduler,
                       progress=progress, **ingest_options)
-    from .classification.persistence import load_model_set
     from .classification.stage import tag as tag_table
     from .comparison.stage import compare, counting
 
     # the comparison counts each batch as it is tagged: this process is mostly waiting for the workers then
-    counted = counting(load_model_set(model).labels, by=by, latest=latest, evidence=evidence, languages=languages,
-                       model=model)
+    counted = counting(by=by, latest=latest, evidence=evidence, languages=languages, model=model)
     tagged = tag_table(ingested.passages_parquet, out_dir, model=model, workers=workers, executor=executor,
                        scheduler=scheduler, progress=progress, each=counted.add if counted else None)
     _let_go_of_models()

@@ -203,7 +203,7 @@ def test_counts_taken_while_tagging_are_those_compare_takes_from_the_table(frame
     frame.to_parquet(path, index=False)
     options = {"by": "country-year", "evidence": 2}
     read = compare(path, report=False, **options)
-    counted = counting(LABELS, **options)
+    counted = counting(**options)
     for batch in iter_batches(path, rows=11):  # as the tag stage hands on the batches it read and tagged
         counted.add(batch)
 
@@ -216,7 +216,7 @@ def test_counts_taken_while_tagging_are_those_compare_takes_from_the_table(frame
     pd.testing.assert_frame_equal(fed.evidence, read.evidence)
     with pytest.raises(AssertionError, match="read again"):  # other options: the counts do not fit
         compare(path, report=False, counted=counted, by="country", evidence=2)
-    assert counting(LABELS, latest=True) is None  # the latest documents are known only at the end
+    assert counting(latest=True) is None  # the latest documents are known only at the end
 
 
 def test_counts_that_failed_are_set_aside_and_the_table_read(frame, tmp_path):
@@ -224,8 +224,22 @@ def test_counts_that_failed_are_set_aside_and_the_table_read(frame, tmp_path):
 
     path = tmp_path / "tags.parquet"
     frame.to_parquet(path, index=False)
-    counted = counting(LABELS)
+    counted = counting()
     counted.add(frame.drop(columns=["labels"]))  # a batch compare cannot count
     assert not counted.ok
     pd.testing.assert_frame_equal(compare(path, report=False, counted=counted).table,
                                   compare(path, report=False).table)
+
+
+def test_run_compares_from_the_counts_it_took_while_tagging(tmp_path, monkeypatch):
+    from strategyscan.comparison import aggregate as aggregate_module
+    from strategyscan.paths import SAMPLES
+
+    def unread(*args, **kwargs):
+        raise AssertionError("the tags table was read again for the counts")
+
+    monkeypatch.setattr(aggregate_module, "aggregate", unread)
+    out = pipeline.run([SAMPLES], tmp_path / "o", workers=1)
+    assert len(out.compare.table) == 5 and (tmp_path / "o" / "report.html").is_file()
+    with pytest.raises(AssertionError, match="read again"):  # --latest reads the table first
+        pipeline.run([SAMPLES], tmp_path / "o2", workers=1, latest=True)

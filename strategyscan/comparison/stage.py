@@ -36,35 +36,40 @@ class Counting:
     `counting`; any fault sets it aside, and `compare` then reads the table and meets the fault
     where it always did."""
 
-    def __init__(self, aggregator: Aggregator, options: CompareOptions, model: str | os.PathLike | None) -> None:
-        self.aggregator, self.options, self.model = aggregator, options, model
+    def __init__(self, options: CompareOptions, model: str | os.PathLike | None) -> None:
+        self.options, self.model = options, model
+        self.aggregator: Aggregator | None = None  # made from the first batch's columns, as compare makes it
         self.ok = True
 
     def add(self, batch: pd.DataFrame) -> None:
-        if self.ok:
-            try:
-                self.aggregator.add(batch.drop(columns=["text"], errors="ignore"))  # as compare reads it
-            except Exception:
-                self.ok = False
+        if not self.ok:
+            return
+        try:
+            if self.aggregator is None:
+                from .aggregate import Aggregator, labels_of
+
+                self.aggregator = Aggregator(labels_of(batch), self.options, None, model_records(self.model).errors)
+            self.aggregator.add(batch.drop(columns=["text"], errors="ignore"))  # as compare reads it
+        except Exception:
+            self.ok = False
 
     def fits(self, options: CompareOptions, model: str | os.PathLike | None, labels: list[str]) -> bool:
         """Whether these are the counts `compare` would take with these options."""
-        return self.ok and self.options == options and self.model == model and self.aggregator.labels == labels
+        return (self.ok and self.aggregator is not None and self.options == options and self.model == model
+                and self.aggregator.labels == labels)
 
 
-def counting(labels: list[str], *, by: str = "country", latest: bool = False, evidence: int = 5,
+def counting(*, by: str = "country", latest: bool = False, evidence: int = 5,
              languages: list[str] | tuple[str, ...] | None = None, include_headings: bool = False,
              model: str | os.PathLike | None = None) -> Counting | None:
     """Counts to feed each tagged batch to, for `compare(..., counted=)` with the same options;
     None where the options need the whole table first (`latest` picks each country's documents)."""
     from . import CompareOptions
-    from .aggregate import Aggregator
 
     if latest:
         return None
-    options = CompareOptions(by=by, languages=tuple(languages) if languages is not None else None,
-                             include_headings=include_headings, evidence=evidence)
-    return Counting(Aggregator(labels, options, None, model_records(model).errors), options, model)
+    return Counting(CompareOptions(by=by, languages=languages, include_headings=include_headings,
+                                   evidence=evidence), model)
 
 
 def compare(tags: pd.DataFrame | str | os.PathLike, out: str | os.PathLike | None = None, *,
