@@ -39,10 +39,9 @@ class Adjusted:
     changes: pd.DataFrame   # consecutive strategies of a country: change in adjusted share
 
 
-def unit_frame(t: pd.DataFrame, counted: pd.Series, keys: list[str], labels: list[str]) -> pd.DataFrame:
-    """Per group, document and model: counted passages, labelled passages, sum and sum of squares
-    of probabilities per label. Summed over batches by the caller."""
-    c = t[counted]
+def unit_frame(c: pd.DataFrame, keys: list[str], labels: list[str]) -> pd.DataFrame:
+    """Per group, document and model: counted passages (`c`), labelled passages, sum and sum of
+    squares of probabilities per label. Summed over batches by the caller."""
     cols = {"n": np.ones(len(c), dtype=int)}
     for lab in labels:
         p = c[TagSchema.column(lab)].astype(float)

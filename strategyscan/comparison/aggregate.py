@@ -133,6 +133,9 @@ class Aggregator:
         self.languages: dict[tuple, set[str]] = {}
         self.candidates: list[pd.DataFrame] = []
         self.model_ids: set[str] = set()
+        self._counted_columns = {*self.keys, "doc_id", "file", "year", "model_id", "page", "passage_id", "text",
+                                 "language",
+                                 *(TagSchema.column(lab) for lab in labels), *(f"_has_{lab}" for lab in labels)}
 
     def add(self, batch: pd.DataFrame) -> None:
         t = prepare(batch)
@@ -155,13 +158,16 @@ class Aggregator:
         self.parts.append(grouped.agg(**agg).reset_index())
         for key, ids in grouped["doc_id"].unique().items():
             self.docs.setdefault(key if isinstance(key, tuple) else (key,), set()).update(map(str, ids))
-        counted_languages = t[counted].assign(_lang=passage_languages(t))
-        for key, langs in counted_languages.groupby(self.keys, dropna=False, observed=True)["_lang"].unique().items():
+        self.model_ids.update({str(m) for m in t["model_id"].unique()} - {""})
+        # the counted rows, copied once with only what the counts and the evidence read
+        kept = [c for c in t.columns if c in self._counted_columns]
+        c = t.loc[counted, kept]
+        c = c.assign(_lang=passage_languages(c))
+        for key, langs in c.groupby(self.keys, dropna=False, observed=True)["_lang"].unique().items():
             self.languages.setdefault(key if isinstance(key, tuple) else (key,), set()).update(map(str, langs))
-        self.model_ids.update(set(t["model_id"].astype(str)) - {""})
-        self.units.append(unit_frame(t, counted, self.keys, self.labels))
+        self.units.append(unit_frame(c, self.keys, self.labels))
         if self.options.evidence:
-            self.candidates.append(self._top(t[counted]))
+            self.candidates.append(self._top(c))
 
     def _top(self, t: pd.DataFrame) -> pd.DataFrame:
         """Each group's most probable passages per category, in that order (ties in table order):
