@@ -2,10 +2,11 @@
 
 pandas formats every cell in Python: 0.90 CPU-s for the 62,776 tags of the 130 strategies and
 0.64 for their passages, in a process that shares two cores with the workers. Arrow's kernels
-format the same rows in 0.20 and 0.13 s (measured in one run). The cells are pandas' own: strings quoted where they hold a
-comma, a quote or a line break, floats as numpy prints them (shortest round trip: 0.5, 1.0,
-1e-05), missing values empty, booleans True and False. One deliberate difference: a carriage
-return is quoted too (pandas leaves it bare, and readers then split the row there).
+format the same rows in 0.20 and 0.13 s (measured in one run). The cells are pandas' own:
+strings quoted where they hold a comma, a quote or a line break, floats as numpy prints them
+(shortest round trip: 0.5, 1.0, 1e-05), missing values empty, booleans True and False. One
+deliberate difference: a carriage return is quoted too (pandas leaves it bare, and readers then
+split the row there).
 """
 
 from __future__ import annotations
